@@ -1,0 +1,56 @@
+package dev.mirrorpo.envs;
+
+import java.util.SplittableRandom;
+
+/**
+ * Measures physics steps per second through the batched Java API under the regime of MuJoCo's own
+ * mujoco-testspeed: long uninterrupted runs (no termination, episodes of the full length) under
+ * small control noise, so the two figures simulate the same kind of motion.
+ */
+public final class ThroughputBenchmark {
+  /** Half-width of the uniform control noise; mujoco-testspeed is run with the same ctrlnoise. */
+  public static final double CONTROL_NOISE = 0.01;
+
+  private ThroughputBenchmark() {}
+
+  /** Physics steps (environment steps × frame skip) per second over about {@code seconds}. */
+  public static double physicsStepsPerSecond(Task task, int numEnvs, double seconds, long seed) {
+    try (VecEnv env = new VecEnv(task, numEnvs, VecEnv.DEFAULT_MAX_EPISODE_STEPS, false)) {
+      SplittableRandom rng = new SplittableRandom(seed);
+      float[] actions = new float[numEnvs * task.actionSize()];
+      long[] seeds = new long[numEnvs];
+      for (int i = 0; i < numEnvs; i++) {
+        seeds[i] = rng.nextLong();
+      }
+      env.reset(seeds);
+      runFor(env, actions, rng, Math.min(0.5, seconds / 4)); // warm the JIT and the caches
+      env.reset(seeds);
+      long start = System.nanoTime();
+      long envSteps = runFor(env, actions, rng, seconds);
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      return envSteps * task.frameSkip() / elapsed;
+    }
+  }
+
+  private static long runFor(VecEnv env, float[] actions, SplittableRandom rng, double seconds) {
+    long deadline = System.nanoTime() + (long) (seconds * 1e9);
+    long envSteps = 0;
+    int n = env.size();
+    long nextSeed = rng.nextLong();
+    while (System.nanoTime() < deadline) {
+      for (int k = 0; k < actions.length; k++) {
+        actions[k] = (float) rng.nextDouble(-CONTROL_NOISE, CONTROL_NOISE);
+      }
+      Step step = env.step(actions);
+      for (int i = 0; i < n; i++) {
+        if (step.stepped()[i]) {
+          envSteps++;
+        }
+        if (step.done(i)) {
+          env.reset(new int[] {i}, new long[] {nextSeed++});
+        }
+      }
+    }
+    return envSteps;
+  }
+}
