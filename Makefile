@@ -1,0 +1,60 @@
+# mirrorpo: `make run-direct` runs the main job, `make test` runs the tests (both set up first).
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+MVN := mvn -B -ntp -Dstyle.color=never
+VENV := .venv
+APT_PACKAGES := libmujoco-dev libmujoco-samples
+MLFLOW_REQUIREMENTS := mlflow/requirements.txt
+RUNS := runs
+
+.PHONY: help setup setup-native setup-python build test bench run-direct mlflow-up mlflow-down clean
+
+help:
+	@echo "make run-direct   build and run the main job locally (output in $(RUNS)/)"
+	@echo "make test         run every test (real MuJoCo)"
+	@echo "make bench        benchmarks, one JSON line per figure"
+	@echo "make setup        install MuJoCo (apt) and the MLflow server (.venv); quiet when done"
+	@echo "make build        compile the modules and the native MuJoCo shim"
+	@echo "make mlflow-up / mlflow-down   start / stop the local MLflow server on 127.0.0.1:5000"
+
+setup: setup-native setup-python
+
+# Debian's MuJoCo 2.2.2: headers and library for the JNI shim, mujoco-testspeed for the benchmark.
+setup-native:
+	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
+	  echo "setup: installing $(APT_PACKAGES) with apt-get"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
+	fi
+
+# The MLflow tracking server in a virtualenv, reinstalled only when its pinned requirements change.
+setup-python: $(VENV)/.installed
+
+$(VENV)/.installed: $(MLFLOW_REQUIREMENTS)
+	@echo "setup: installing the MLflow server into $(VENV) (pinned in $(MLFLOW_REQUIREMENTS))"
+	@python3 -m venv $(VENV)
+	@$(VENV)/bin/pip install -q --disable-pip-version-check -r $(MLFLOW_REQUIREMENTS)
+	@touch $@
+
+build: setup-native
+	@$(MVN) -q package -DskipTests
+
+test: setup
+	$(MVN) test
+
+bench: build
+	@bin/mirrorpo envs bench --env hopper --json
+	@bin/mirrorpo envs bench --env ant --json
+
+run-direct: setup build
+	@scripts/run-direct.sh $(RUNS)/run-direct
+
+mlflow-up: setup-python
+	@scripts/mlflow-server.sh up $(RUNS)/mlflow
+
+mlflow-down:
+	@scripts/mlflow-server.sh down $(RUNS)/mlflow
+
+clean:
+	@$(MVN) -q clean
