@@ -88,8 +88,9 @@ class RewardTermsTest {
       TestStates.State standing = TestStates.standingAnt();
       standing.qvel()[0] = 0.5; // push the torso forward so dx/dt is clearly nonzero
       double[] qposBefore = standing.qpos();
-      // Gentle actions: strong ones would yank the feet off the floor within the step.
-      float[] action = {0.125f, -0.0625f, 0.25f, -0.1875f, 0.03125f, 0f, -0.125f, 0.1875f};
+      // Gentle actions: with gear 150 on a light body, strong ones lift the feet off the floor
+      // within the step and the contact cost would be 0.
+      float[] action = {0.015625f, -0.0078125f, 0.03125f, -0.0234375f, 0.00390625f, 0f, -0.015625f, 0.0234375f};
       env.setState(0, qposBefore, standing.qvel());
 
       Step step = env.step(action);
@@ -100,7 +101,10 @@ class RewardTermsTest {
       double forward = (qposAfter[0] - qposBefore[0]) / ANT_DT;
       assertTrue(forward > 0.05, "the torso was pushed forward, got dx/dt " + forward);
       assertEquals(forward, step.rewardTerm(0, "forward"), TOLERANCE);
-      double sumOfSquares = 0.015625 + 0.00390625 + 0.0625 + 0.03515625 + 0.0009765625 + 0 + 0.015625 + 0.03515625;
+      double sumOfSquares = 0;
+      for (float a : action) {
+        sumOfSquares += (double) a * a;
+      }
       assertEquals(-0.5 * sumOfSquares, step.rewardTerm(0, "control"), 1e-15);
       double contact = step.rewardTerm(0, "contact");
       assertTrue(contact < 0, "an ant standing on the floor pays a contact cost, got " + contact);
@@ -124,6 +128,25 @@ class RewardTermsTest {
       // A delta of 0 accepts -0.0 (the weight times an empty sum) as 0.
       assertEquals(0.0, step.rewardTerm(0, "contact"), 0.0);
       assertEquals(1.0, step.rewardTerm(0, "healthy"));
+    }
+  }
+
+  @Test
+  void antContactForcesAreClippedBeforeSquaring() {
+    try (VecEnv env = new VecEnv(Tasks.byName("ant"), 1)) {
+      // Dropped from 0.95, the ant lands within a few steps with contact forces of tens of newtons;
+      // squared unclipped they would cost about 5, far beyond the clipped maximum below.
+      double[] qpos = env.model().initialQpos();
+      qpos[2] = 0.95;
+      env.setState(0, qpos, new double[env.model().nv()]);
+      double contact = 0;
+      for (int t = 0; t < 20 && contact == 0; t++) {
+        contact = env.step(new float[8]).rewardTerm(0, "contact");
+      }
+
+      double largestPossible = 5e-4 * 6 * env.model().nbody();
+      assertTrue(contact < 0, "the ant should have landed within 20 steps");
+      assertTrue(contact >= -largestPossible, "contact cost " + contact + " exceeds the clipped maximum");
     }
   }
 
