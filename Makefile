@@ -46,6 +46,7 @@ test: setup
 bench: build
 	@bin/mirrorpo envs bench --env hopper --json
 	@bin/mirrorpo envs bench --env ant --json
+	@bin/mirrorpo agents bench --env hopper --json
 
 run-direct: setup build
 	@scripts/run-direct.sh $(RUNS)/run-direct

@@ -2,7 +2,6 @@ package dev.mirrorpo.envs;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.function.IntFunction;
 
 /** Runs whole episodes of a policy, many environments per native step. */
 public final class Rollouts {
@@ -15,9 +14,9 @@ public final class Rollouts {
    * Plays {@code episodes} episodes and summarises them. Episode i starts from a seed derived from
    * (seed, i), so the result depends only on the arguments, not on the batch size.
    *
-   * @param policyForBatch makes the policy for a batch of the given size
+   * @param policies makes the policy of each batch of episodes
    */
-  public static EpisodeStats evaluate(Task task, IntFunction<BatchPolicy> policyForBatch, int episodes, long seed,
+  public static EpisodeStats evaluate(Task task, PolicyFactory policies, int episodes, long seed,
       int maxEpisodeSteps) {
     if (episodes < 1) {
       throw new IllegalArgumentException("episodes must be at least 1, got " + episodes);
@@ -29,8 +28,9 @@ public final class Rollouts {
     for (int first = 0; first < episodes; first += MAX_BATCH) {
       int size = Math.min(MAX_BATCH, episodes - first);
       try (VecEnv env = new VecEnv(task, size, maxEpisodeSteps, true)) {
-        float[] observations = env.reset(Arrays.copyOfRange(episodeSeeds, first, first + size));
-        BatchPolicy policy = policyForBatch.apply(size);
+        long[] batchSeeds = Arrays.copyOfRange(episodeSeeds, first, first + size);
+        float[] observations = env.reset(batchSeeds);
+        BatchPolicy policy = policies.create(batchSeeds);
         boolean[] running = new boolean[size];
         Arrays.fill(running, true);
         int remaining = size;
@@ -53,6 +53,14 @@ public final class Rollouts {
       }
     }
     return EpisodeStats.of(returns, lengths, unstable);
+  }
+
+  /**
+   * The action-noise stream of the episode that starts from {@code episodeSeed}: a split of the
+   * reset stream, so the two never share numbers.
+   */
+  public static SplittableRandom actionStream(long episodeSeed) {
+    return new SplittableRandom(episodeSeed).split();
   }
 
   /** The start-state seed of every episode of a run, derived from the run's seed. */

@@ -11,25 +11,24 @@ public final class SimplePolicies {
   private SimplePolicies() {}
 
   /**
-   * The named policy for {@code numEnvs} environments of a task.
+   * The named policy for a task.
    *
-   * @param seed seeds the random policy; environment i draws from its own stream, so its actions do
-   *     not depend on how many environments share the batch
+   * @throws IllegalArgumentException listing the valid names for an unknown one
    */
-  public static BatchPolicy byName(String name, Task task, int numEnvs, long seed) {
+  public static PolicyFactory byName(String name, Task task) {
     return switch (name) {
-      case "random" -> uniform(task.actionSize(), numEnvs, seed);
-      case "zero" -> (observations, running) -> new float[numEnvs * task.actionSize()];
+      case "random" -> episodeSeeds -> uniform(task.actionSize(), episodeSeeds);
+      case "zero" -> episodeSeeds -> (observations, running) -> new float[episodeSeeds.length * task.actionSize()];
       default -> throw new IllegalArgumentException(
           "unknown policy '" + name + "'; valid policies: " + String.join(", ", NAMES));
     };
   }
 
-  /** Actions drawn uniformly from the control range [-1, 1]. */
-  public static BatchPolicy uniform(int actionSize, int numEnvs, long seed) {
+  /** Actions drawn uniformly from the control range [-1, 1], each episode from its own stream. */
+  public static BatchPolicy uniform(int actionSize, long[] episodeSeeds) {
+    int numEnvs = episodeSeeds.length;
     SplittableRandom[] streams = new SplittableRandom[numEnvs];
-    SplittableRandom root = new SplittableRandom(seed);
-    Arrays.setAll(streams, i -> root.split());
+    Arrays.setAll(streams, i -> Rollouts.actionStream(episodeSeeds[i]));
     return (observations, running) -> {
       float[] actions = new float[numEnvs * actionSize];
       for (int i = 0; i < numEnvs; i++) {

@@ -47,4 +47,36 @@ public final class ThroughputBenchmark {
     }
     return envSteps;
   }
+
+  /**
+   * Environment steps per second of uniformly random play with resets at episode ends: the regime
+   * of a learner's rollouts, the reference a learner's own throughput is divided by.
+   */
+  public static double episodicStepsPerSecond(Task task, int numEnvs, double seconds, long seed) {
+    try (VecEnv env = new VecEnv(task, numEnvs)) {
+      SplittableRandom rng = new SplittableRandom(seed);
+      long[] seeds = new long[numEnvs];
+      for (int i = 0; i < numEnvs; i++) {
+        seeds[i] = rng.nextLong();
+      }
+      env.reset(seeds);
+      float[] actions = new float[numEnvs * task.actionSize()];
+      long deadline = System.nanoTime() + (long) (seconds * 1e9);
+      long start = System.nanoTime();
+      long envSteps = 0;
+      while (System.nanoTime() < deadline) {
+        for (int k = 0; k < actions.length; k++) {
+          actions[k] = (float) rng.nextDouble(-1, 1);
+        }
+        Step step = env.step(actions);
+        for (int i = 0; i < numEnvs; i++) {
+          envSteps += step.stepped()[i] ? 1 : 0;
+          if (step.done(i)) {
+            env.reset(new int[] {i}, new long[] {rng.nextLong()});
+          }
+        }
+      }
+      return envSteps / ((System.nanoTime() - start) / 1e9);
+    }
+  }
 }

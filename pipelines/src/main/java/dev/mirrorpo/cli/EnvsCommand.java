@@ -4,7 +4,6 @@ import dev.mirrorpo.envs.EpisodeStats;
 import dev.mirrorpo.envs.MujocoModel;
 import dev.mirrorpo.envs.MujocoTestspeed;
 import dev.mirrorpo.envs.Rollouts;
-import dev.mirrorpo.envs.SimplePolicies;
 import dev.mirrorpo.envs.Task;
 import dev.mirrorpo.envs.Tasks;
 import dev.mirrorpo.envs.ThroughputBenchmark;
@@ -47,7 +46,7 @@ final class EnvsCommand {
   @Command(name = "rollout", description = "Play episodes of a policy and report the mean return.")
   int rollout(
       @Option(names = "--env", required = true, description = "Task: hopper, ant or tla.") String envName,
-      @Option(names = "--policy", defaultValue = "random", description = "random or zero (default: ${DEFAULT-VALUE}).")
+      @Option(names = "--policy", defaultValue = "random", description = "random, zero or an agent file (default: ${DEFAULT-VALUE}).")
           String policyName,
       @Option(names = "--episodes", defaultValue = "10", description = "Episodes (default: ${DEFAULT-VALUE}).")
           int episodes,
@@ -57,9 +56,7 @@ final class EnvsCommand {
           int length,
       @Option(names = "--json", description = "Print one JSON line.") boolean json) {
     Task task = Tasks.byName(envName);
-    SimplePolicies.byName(policyName, task, 1, seed); // rejects an unknown policy before any work
-    EpisodeStats stats = Rollouts.evaluate(
-        task, size -> SimplePolicies.byName(policyName, task, size, seed), episodes, seed, length);
+    EpisodeStats stats = Rollouts.evaluate(task, Policies.resolve(policyName, task), episodes, seed, length);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       Map<String, Object> fields = new LinkedHashMap<>();

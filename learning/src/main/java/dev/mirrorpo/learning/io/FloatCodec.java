@@ -1,0 +1,56 @@
+package dev.mirrorpo.learning.io;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Base64;
+import java.util.HexFormat;
+
+/** float32 arrays as little-endian base64 text with a SHA-256 of the bytes: exact and checkable. */
+public final class FloatCodec {
+  public static final String ENCODING = "float32-le-base64";
+
+  private FloatCodec() {}
+
+  public static String encode(float[] values) {
+    return Base64.getEncoder().encodeToString(toBytes(values));
+  }
+
+  /** SHA-256 (hex) of the encoded bytes of {@code values}. */
+  public static String checksum(float[] values) {
+    return sha256(toBytes(values));
+  }
+
+  /**
+   * Decodes and verifies.
+   *
+   * @throws IllegalArgumentException if the text is not base64 of whole float32s or the checksum differs
+   */
+  public static float[] decode(String base64, String expectedChecksum) {
+    byte[] bytes = Base64.getDecoder().decode(base64);
+    if (bytes.length % Float.BYTES != 0) {
+      throw new IllegalArgumentException("data is " + bytes.length + " bytes, not a whole number of float32");
+    }
+    if (!sha256(bytes).equals(expectedChecksum)) {
+      throw new IllegalArgumentException("data does not match its SHA-256 checksum");
+    }
+    float[] values = new float[bytes.length / Float.BYTES];
+    ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+    return values;
+  }
+
+  private static byte[] toBytes(float[] values) {
+    ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    buffer.asFloatBuffer().put(values);
+    return buffer.array();
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+}
