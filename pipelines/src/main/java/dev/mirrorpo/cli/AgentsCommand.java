@@ -51,7 +51,7 @@ final class AgentsCommand {
       throw new IllegalArgumentException("--envs must divide the 2048-step rollout, got " + envs);
     }
     PpoConfig config = PpoConfig.cleanRl(steps).withEnvs(envs, 2048 / envs);
-    String command = Provenance.command("agents train", spec.commandLine().getParseResult().originalArgs());
+    String command = Provenance.command(spec.commandLine().getParseResult().originalArgs());
     Path checkpointFile = Path.of(out + ".checkpoint");
     PrintWriter err = spec.commandLine().getErr();
     Ppo ppo;

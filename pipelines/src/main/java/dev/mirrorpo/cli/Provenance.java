@@ -11,9 +11,12 @@ import java.util.concurrent.TimeUnit;
 final class Provenance {
   private Provenance() {}
 
-  /** The command as a user would type it again. */
-  static String command(String subcommand, List<String> args) {
-    StringBuilder line = new StringBuilder("mirrorpo ").append(subcommand);
+  /**
+   * The command as a user would type it again. {@code args} are picocli's original arguments, which
+   * already start with the subcommand path (e.g. "agents", "train") at every level of the parse.
+   */
+  static String command(List<String> args) {
+    StringBuilder line = new StringBuilder("mirrorpo");
     for (String arg : args) {
       line.append(' ').append(arg.matches("[A-Za-z0-9_./:=,@+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
     }

@@ -110,6 +110,16 @@ public final class AgentFile {
     } catch (IOException e) {
       throw new AgentFileException(file, "cannot be read: " + e.getMessage());
     }
+    return parse(text, file);
+  }
+
+  /**
+   * Parses the text of an agent file (a pipeline ships the text to its workers, which may not see
+   * the file); {@code file} names it in messages.
+   *
+   * @throws AgentFileException like {@link #read}
+   */
+  public static Agent parse(String text, Path file) {
     JsonNode root;
     try {
       root = JSON.readTree(text);
@@ -153,18 +163,9 @@ public final class AgentFile {
       throw new IllegalArgumentException("unknown parameter encoding '" + weights.path("encoding").asText() + "'");
     }
     float[] values = FloatCodec.decode(requireText(weights, "data"), requireText(weights, "sha256"));
-    GaussianPolicy policy = GaussianPolicy.of(architecture, values, statistics);
-    Map<String, Shape> shapes = policy.parameters().shapes();
     JsonNode layout = require(weights, "layout");
-    int index = 0;
-    for (Map.Entry<String, ai.djl.ndarray.types.Shape> entry : shapes.entrySet()) {
-      JsonNode declared = layout.get(index++);
-      if (declared == null || !entry.getKey().equals(declared.path("name").asText())) {
-        policy.close();
-        throw new IllegalArgumentException("parameter layout does not match architecture " + architecture);
-      }
-    }
 
+    // Everything that can fail on a missing field is read before the policy holds native memory.
     JsonNode origin = require(root, "provenance");
     Agent.Provenance provenance = new Agent.Provenance(requireText(origin, "command"), require(origin, "seed").asLong(),
         requireText(origin, "git_commit"), requireText(origin, "created"), require(origin, "training_steps").asLong());
@@ -173,6 +174,16 @@ public final class AgentFile {
         requireText(eval, "env"), require(eval, "episodes").asInt(), require(eval, "seed").asLong(),
         require(eval, "mean_return").asDouble(), require(eval, "standard_error").asDouble(),
         require(eval, "mean_length").asDouble());
+    GaussianPolicy policy = GaussianPolicy.of(architecture, values, statistics);
+    Map<String, Shape> shapes = policy.parameters().shapes();
+    int index = 0;
+    for (Map.Entry<String, ai.djl.ndarray.types.Shape> entry : shapes.entrySet()) {
+      JsonNode declared = layout.get(index++);
+      if (declared == null || !entry.getKey().equals(declared.path("name").asText())) {
+        policy.close();
+        throw new IllegalArgumentException("parameter layout does not match architecture " + architecture);
+      }
+    }
     return new Agent(task, policy, provenance, evaluation);
   }
 

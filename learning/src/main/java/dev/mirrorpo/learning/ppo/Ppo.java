@@ -77,7 +77,12 @@ public final class Ppo implements AutoCloseable {
   /** Continues the run saved in {@code checkpoint}. */
   public static Ppo resume(Task task, PpoCheckpoint checkpoint) {
     Ppo ppo = new Ppo(task, checkpoint.config(), checkpoint.seed());
-    ppo.restore(checkpoint);
+    try {
+      ppo.restore(checkpoint);
+    } catch (RuntimeException e) {
+      ppo.close();
+      throw e;
+    }
     return ppo;
   }
 
