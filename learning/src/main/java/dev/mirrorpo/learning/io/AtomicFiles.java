@@ -7,6 +7,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /** Writes that either happen whole or not at all: a temporary file beside the target, then a rename. */
 public final class AtomicFiles {
@@ -23,6 +24,7 @@ public final class AtomicFiles {
       Path temporary = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
       try {
         Files.write(temporary, bytes);
+        makeWorldReadable(temporary);
         try {
           Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
@@ -33,6 +35,15 @@ public final class AtomicFiles {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** Temporary files are created owner-only; the finished file gets the usual rw-r--r--. */
+  private static void makeWorldReadable(Path file) throws IOException {
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system: keep its defaults.
     }
   }
 }
