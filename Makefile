@@ -47,6 +47,7 @@ bench: build
 	@bin/mirrorpo envs bench --env hopper --json
 	@bin/mirrorpo envs bench --env ant --json
 	@bin/mirrorpo agents bench --env hopper --json
+	@bin/mirrorpo dataset bench --config configs/quick.yaml --json
 
 run-direct: setup build
 	@scripts/run-direct.sh $(RUNS)/run-direct

@@ -23,6 +23,11 @@ public final class ParameterSet {
     this.manager = manager;
   }
 
+  /** The manager that owns the tensors; arrays made for them in a forward pass may come from it. */
+  public NDManager manager() {
+    return manager;
+  }
+
   /** Adds a trainable tensor with the given values (row-major) and returns it. */
   public NDArray add(String name, Shape shape, float[] values) {
     if (tensors.containsKey(name)) {

@@ -59,6 +59,13 @@ public final class GaussianPolicy implements AutoCloseable {
     return policy;
   }
 
+  /** An independent policy with the same parameters and normaliser statistics. */
+  public GaussianPolicy copy() {
+    RunningMeanVar statistics = normalizer.statistics();
+    return of(architecture, parameters.values(),
+        new RunningMeanVar(statistics.mean(), statistics.variance(), statistics.count()));
+  }
+
   public PolicyArchitecture architecture() {
     return architecture;
   }

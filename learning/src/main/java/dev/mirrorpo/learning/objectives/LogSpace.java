@@ -1,0 +1,90 @@
+package dev.mirrorpo.learning.objectives;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.nn.Activation;
+
+/**
+ * Numerically stable log-space functions on float32 NDArrays, differentiable through DJL's autograd.
+ *
+ * <p>DJL 0.36 has {@code erf} but no {@code erfc}, {@code log1p} or {@code expm1} (and its PyTorch
+ * engine does not implement {@code atanh}), so each is built from ops it has: log1p from its Taylor
+ * series near zero, 1 − eˣ = −2·sinh(x/2)·e^{x/2} (sinh is accurate for small arguments), and the
+ * upper normal tail Q(y) from a closed-form erfc approximation written directly in log space.
+ * Where a function picks one of two formulas, each formula only ever sees arguments inside its own
+ * valid range: {@code where} zeroes the unused branch's gradient, but an infinite value there would
+ * still turn that zero into NaN.
+ */
+final class LogSpace {
+  private static final double LOG_TWO = Math.log(2);
+  private static final double SQRT_HALF = Math.sqrt(0.5);
+  /** log(1 − eˣ) for x in (−1e-30, 0] is taken at −1e-30: log(1e-30) ≈ −69 instead of −∞ at x = 0. */
+  private static final double LARGEST_NEGATIVE = -1e-30;
+  private static final double LOG1P_SERIES_RADIUS = 0.25;
+  private static final int LOG1P_SERIES_TERMS = 12;
+
+  private LogSpace() {}
+
+  /** −log σ(z) = softplus(−z) = log(1 + e^{−z}): finite for every finite z (the naive form overflows). */
+  static NDArray negLogSigmoid(NDArray z) {
+    return Activation.softPlus(z.neg());
+  }
+
+  /** log(1 + v) for v > −1: the Taylor series for |v| < 1/4 (log(1 + v) would round 1 + v first). */
+  static NDArray log1p(NDArray v) {
+    NDArray small = v.clip(-LOG1P_SERIES_RADIUS, LOG1P_SERIES_RADIUS);
+    // Σ_{k=1..K} (−1)^{k+1} v^k / k by Horner's scheme; the first term left out is below 1e-8 relative.
+    NDArray series = small.mul(seriesCoefficient(LOG1P_SERIES_TERMS));
+    for (int k = LOG1P_SERIES_TERMS - 1; k >= 1; k--) {
+      series = series.add(seriesCoefficient(k)).mul(small);
+    }
+    return NDArrays.where(v.abs().lt(LOG1P_SERIES_RADIUS), series, v.add(1).log());
+  }
+
+  private static double seriesCoefficient(int k) {
+    return (k % 2 == 1 ? 1.0 : -1.0) / k;
+  }
+
+  /**
+   * log(1 − eˣ) for x ≤ 0 (−∞ at 0 is reported as log(1e-30) ≈ −69). Near 0 it is log(−expm1(x));
+   * below −log 2 it is log1p(−eˣ) (Mächler 2012, "Accurately computing log(1 − exp(−|a|))").
+   */
+  static NDArray log1mexp(NDArray x) {
+    NDArray nearZero = x.clip(-LOG_TWO, LARGEST_NEGATIVE);
+    NDArray viaSinh = nearZero.div(2).sinh().mul(-2).log().add(nearZero.div(2));
+    NDArray farBelow = x.minimum(-LOG_TWO);
+    NDArray viaLog1p = log1p(farBelow.exp().neg());
+    return NDArrays.where(x.gt(-LOG_TWO), viaSinh, viaLog1p);
+  }
+
+  /**
+   * log Q(y) = log P(Z > y) for y ≥ 0, Z standard normal: log(½·erfc(y/√2)) with erfc from the
+   * Chebyshev fit of Press et al., Numerical Recipes §6.2 ("erfcc", fractional error below 1.2e-7
+   * everywhere), erfc(x) ≈ t·exp(−x² + P(t)), t = 1/(1 + x/2). Written as log t − x² + P(t), it never
+   * underflows: the far tail (y = 40 gives Q ≈ 1e-350) is an ordinary negative number.
+   */
+  static NDArray logUpperTail(NDArray y) {
+    NDArray x = y.mul(SQRT_HALF);
+    NDArray t = x.div(2).add(1).pow(-1);
+    double[] coefficients = {
+      -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
+      0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277
+    };
+    // Horner's scheme from the highest coefficient down.
+    NDArray polynomial = t.mul(coefficients[coefficients.length - 1]);
+    for (int k = coefficients.length - 2; k >= 1; k--) {
+      polynomial = polynomial.add(coefficients[k]).mul(t);
+    }
+    polynomial = polynomial.add(coefficients[0]);
+    return t.log().sub(x.square()).add(polynomial).sub(LOG_TWO);
+  }
+
+  /**
+   * log Φ(z), the standard normal log CDF, for any z: log Q(−z) below the mean, log(1 − Q(z)) above
+   * it. Both come from Q of |z|, which is never larger than ½, so neither side cancels.
+   */
+  static NDArray logNormalCdf(NDArray z) {
+    NDArray logTail = logUpperTail(z.abs());
+    return NDArrays.where(z.lte(0), logTail, log1mexp(logTail));
+  }
+}

@@ -1,0 +1,30 @@
+package dev.mirrorpo.learning.objectives;
+
+import ai.djl.ndarray.NDArray;
+import java.util.Map;
+
+/**
+ * A preference-optimization loss over a batch of pairs, to be minimised (DESIGN §7). Create one with
+ * {@link Objectives#create}; docs/objectives.md lists each formula as implemented.
+ */
+public interface Objective {
+  /** The registry name, e.g. "dpo". */
+  String name();
+
+  /**
+   * Two-step (DESIGN §7): train SFT first, then this objective against the frozen SFT policy, whose
+   * likelihoods the batch carries as {@link PairBatch#reference()}. One-step objectives ignore it.
+   */
+  boolean needsReference();
+
+  /** The hyper-parameters in effect, by name. */
+  Map<String, Double> hyperParameters();
+
+  /** The loss of each pair, [N]. */
+  NDArray pairLosses(PairBatch batch);
+
+  /** The mean loss over the batch, a scalar. */
+  default NDArray loss(PairBatch batch) {
+    return pairLosses(batch).mean();
+  }
+}

@@ -1,0 +1,232 @@
+package dev.mirrorpo.learning.training;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import dev.mirrorpo.envs.BatchPolicy;
+import dev.mirrorpo.envs.EpisodeStats;
+import dev.mirrorpo.envs.Rollouts;
+import dev.mirrorpo.envs.Step;
+import dev.mirrorpo.envs.Task;
+import dev.mirrorpo.envs.Tasks;
+import dev.mirrorpo.envs.VecEnv;
+import dev.mirrorpo.learning.objectives.Objective;
+import dev.mirrorpo.learning.objectives.Objectives;
+import dev.mirrorpo.learning.objectives.PairBatch;
+import dev.mirrorpo.learning.policy.AgentFile;
+import dev.mirrorpo.learning.policy.GaussianPolicy;
+import dev.mirrorpo.learning.policy.PolicyArchitecture;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Offline training on real trajectories of the committed Hopper agents. */
+class OfflineTrainerTest {
+  private static final Task HOPPER = Tasks.byName("hopper");
+  private static final Path AGENTS = Path.of("..", "agents", "hopper");
+  private static GaussianPolicy expert;
+  private static GaussianPolicy weak;
+  /** Expert (chosen) against ref-43 (rejected) from the same start states: a small base dataset. */
+  private static PairedTrajectories base;
+
+  @BeforeAll
+  static void recordDataset() {
+    expert = AgentFile.read(AGENTS.resolve("expert.agent.json")).policy();
+    weak = AgentFile.read(AGENTS.resolve("ref-43.agent.json")).policy();
+    long[] starts = Rollouts.episodeSeeds(2024, 24);
+    List<float[][]> chosen = play(expert, starts, 300);
+    List<float[][]> rejected = play(weak, starts, 300);
+    PairedTrajectories.Builder builder = PairedTrajectories.builder("hopper", 11, 3);
+    for (int i = 0; i < starts.length; i++) {
+      builder.add(chosen.get(i)[0], chosen.get(i)[1], rejected.get(i)[0], rejected.get(i)[1]);
+    }
+    base = builder.build();
+  }
+
+  @AfterAll
+  static void close() {
+    expert.close();
+    weak.close();
+  }
+
+  /** One episode per start seed: {observations, raw actions} until it ends or reaches {@code length}. */
+  private static List<float[][]> play(GaussianPolicy policy, long[] starts, int length) {
+    int n = starts.length;
+    List<float[][]> episodes = new ArrayList<>();
+    List<List<float[]>> observations = new ArrayList<>();
+    List<List<float[]>> actions = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      observations.add(new ArrayList<>());
+      actions.add(new ArrayList<>());
+    }
+    try (VecEnv env = new VecEnv(HOPPER, n, length, true)) {
+      float[] obs = env.reset(starts);
+      BatchPolicy actor = policy.sampler().create(starts);
+      boolean[] running = new boolean[n];
+      Arrays.fill(running, true);
+      while (true) {
+        float[] act = actor.act(obs, running);
+        for (int i = 0; i < n; i++) {
+          if (running[i]) {
+            observations.get(i).add(Arrays.copyOfRange(obs, i * 11, i * 11 + 11));
+            actions.get(i).add(Arrays.copyOfRange(act, i * 3, i * 3 + 3));
+          }
+        }
+        Step step = env.step(act);
+        obs = step.observations();
+        boolean any = false;
+        for (int i = 0; i < n; i++) {
+          running[i] = running[i] && !step.done(i);
+          any |= running[i];
+        }
+        if (!any) {
+          break;
+        }
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      episodes.add(new float[][] {flatten(observations.get(i)), flatten(actions.get(i))});
+    }
+    return episodes;
+  }
+
+  private static float[] flatten(List<float[]> rows) {
+    int width = rows.get(0).length;
+    float[] flat = new float[rows.size() * width];
+    for (int r = 0; r < rows.size(); r++) {
+      System.arraycopy(rows.get(r), 0, flat, r * width, width);
+    }
+    return flat;
+  }
+
+  private static GaussianPolicy freshPolicy(long seed) {
+    // A policy that starts from scratch sees only the data, so its frozen normaliser is the data's.
+    GaussianPolicy init = GaussianPolicy.initialize(PolicyArchitecture.gaussianMlp(11, 3), seed);
+    GaussianPolicy policy = GaussianPolicy.of(init.architecture(), init.parameters().values(),
+        base.observationStatistics());
+    init.close();
+    return policy;
+  }
+
+  private static EpisodeStats evaluate(GaussianPolicy policy) {
+    return Rollouts.evaluate(HOPPER, policy.sampler(), 20, 99, 1000);
+  }
+
+  @Test
+  void sftOnExpertTrajectoriesImprovesTheTrueReturn() {
+    try (GaussianPolicy policy = freshPolicy(1)) {
+      EpisodeStats before = evaluate(policy);
+      TrainerConfig config = new TrainerConfig(12, 10, 2, 1e-3, 1.3, 0.1);
+      TrainingResult result = new OfflineTrainer(config).train(policy, base, Objectives.create("sft", Map.of()), 5,
+          new OfflineTrainer.Listener() {});
+      EpisodeStats after = evaluate(policy);
+      assertTrue(result.completed(), result.message());
+      assertEquals(12 * 12, result.steps());
+      assertTrue(result.epochLosses().get(11) < result.epochLosses().get(0), result.epochLosses().toString());
+      double margin = 3 * Math.hypot(before.standardError(), after.standardError());
+      assertTrue(after.meanReturn() > before.meanReturn() + Math.max(margin, 50),
+          "return before " + before + ", after " + after);
+    }
+  }
+
+  @Test
+  void sameSeedGivesTheSameWeights() {
+    TrainerConfig config = new TrainerConfig(2, 1, 2, 1e-3, 1.3, 0.1);
+    float[][] weights = new float[3][];
+    long[] seeds = {7, 7, 8};
+    for (int run = 0; run < 3; run++) {
+      try (GaussianPolicy policy = freshPolicy(1)) {
+        new OfflineTrainer(config).train(policy, base, Objectives.create("orpo", Map.of()), seeds[run],
+            new OfflineTrainer.Listener() {});
+        weights[run] = policy.parameters().values();
+      }
+    }
+    assertArrayEquals(weights[0], weights[1]);
+    assertFalse(Arrays.equals(weights[0], weights[2]), "another seed shuffles the pairs differently");
+  }
+
+  @Test
+  void twoStepObjectiveTrainsSftFirstThenStartsFromPiRef() {
+    TrainerConfig config = new TrainerConfig(3, 2, 2, 1e-3, 1.3, 0.1);
+    List<Double> stepLosses = new ArrayList<>();
+    TrainingResult result;
+    try (GaussianPolicy policy = freshPolicy(2)) {
+      result = new OfflineTrainer(config).train(policy, base, Objectives.create("dpo", Map.of()), 3,
+          new OfflineTrainer.Listener() {
+            @Override
+            public void stepDone(long step, double loss) {
+              stepLosses.add(loss);
+            }
+          });
+    }
+    assertTrue(result.completed(), result.message());
+    assertEquals(3, result.epochLosses().size());
+    int sftSteps = 2 * base.pairs() / 2;
+    // SFT losses are negative per-step log-likelihoods, a few nats; the DPO stage starts at π = π_ref,
+    // where Δ = 0 and the loss is exactly log 2, then moves away from it.
+    assertTrue(stepLosses.get(0) > 1.0, stepLosses.toString());
+    assertEquals(Math.log(2), stepLosses.get(sftSteps), 1e-4, "first DPO step");
+    assertTrue(stepLosses.get(stepLosses.size() - 1) < Math.log(2), "DPO lowers its loss within an epoch");
+  }
+
+  @Test
+  void nonFiniteLossStopsTrainingWithAClearStatusAndKeepsTheWeights() {
+    Objective poisoned = new Objective() {
+      @Override
+      public String name() {
+        return "poisoned";
+      }
+
+      @Override
+      public boolean needsReference() {
+        return false;
+      }
+
+      @Override
+      public Map<String, Double> hyperParameters() {
+        return Map.of();
+      }
+
+      @Override
+      public NDArray pairLosses(PairBatch batch) {
+        // Finite for the first pairs of the first epoch only: the trainer must notice the first NaN.
+        return batch.chosenSum().mul(calls++ < 3 ? 0f : Float.NaN);
+      }
+
+      private int calls;
+    };
+    try (GaussianPolicy policy = freshPolicy(3)) {
+      TrainingResult result = new OfflineTrainer(new TrainerConfig(2, 1, 2, 1e-3, 1.3, 0.1)).train(policy, base,
+          poisoned, 1, new OfflineTrainer.Listener() {});
+      float[] afterThreeSteps = policy.parameters().values();
+      assertEquals(TrainingResult.Status.DIVERGED, result.status());
+      assertEquals(3, result.steps());
+      assertTrue(result.message().contains("poisoned diverged in epoch 1 after 3 steps: loss is NaN"),
+          result.message());
+      for (float value : afterThreeSteps) {
+        assertTrue(Float.isFinite(value), "the step with the NaN loss must not touch the weights");
+      }
+    }
+  }
+
+  @Test
+  void datasetOfAnotherTaskIsRefused() {
+    PairedTrajectories antData = PairedTrajectories.builder("ant", 27, 8)
+        .add(new float[27], new float[8], new float[27], new float[8]).build();
+    try (GaussianPolicy policy = freshPolicy(4)) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new OfflineTrainer(
+          TrainerConfig.paper()).train(policy, antData, Objectives.create("sft", Map.of()), 1,
+          new OfflineTrainer.Listener() {}));
+      assertTrue(e.getMessage().contains("ant") && e.getMessage().contains("does not fit"), e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,195 @@
+package dev.mirrorpo.pipelines;
+
+import dev.mirrorpo.learning.data.DatasetStatistics;
+import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
+import dev.mirrorpo.transforms.datasets.WritePreferencePairs;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The layout of a preference dataset directory: the Parquet files under data/, and manifest.json,
+ * written last. Checks a directory before a generation writes into it, and verifies one for
+ * inspection.
+ */
+public final class PreferenceDatasets {
+  public static final String MANIFEST = "manifest.json";
+  public static final String DATA = "data";
+
+  private PreferenceDatasets() {}
+
+  /** The dataset and its files as verified against the manifest, and the statistics of its rows. */
+  public record Inspection(DatasetManifest manifest, DatasetStatistics statistics, long bytesOnDisk) {}
+
+  public static Path manifestFile(Path dataset) {
+    return dataset.resolve(MANIFEST);
+  }
+
+  public static Path dataDirectory(Path dataset) {
+    return dataset.resolve(DATA);
+  }
+
+  /**
+   * Makes {@code dataset} ready to receive a new dataset: refuses a directory that holds one,
+   * complete or not, unless {@code overwrite}, in which case the old one is removed, manifest
+   * first, so that no manifest ever points at missing files.
+   */
+  public static void prepareOutput(Path dataset, boolean overwrite) {
+    Path manifest = manifestFile(dataset);
+    Path data = dataDirectory(dataset);
+    if (!overwrite) {
+      if (Files.exists(manifest)) {
+        throw new IllegalArgumentException("output directory " + dataset + " already holds a dataset (" + MANIFEST
+            + "); pass --overwrite to replace it, or choose another --out");
+      }
+      if (Files.exists(data)) {
+        throw new IllegalArgumentException("output directory " + dataset + " holds an incomplete dataset (" + DATA
+            + "/ without " + MANIFEST + ", an interrupted run?); pass --overwrite to replace it");
+      }
+    }
+    try {
+      Files.deleteIfExists(manifest);
+      deleteRecursively(data);
+      Files.createDirectories(data);
+    } catch (IOException e) {
+      throw failed("cannot prepare output directory " + dataset, e);
+    }
+  }
+
+  /**
+   * Removes what the runner left of its temporary files under data/ (FileIO deletes the files
+   * but may leave their directory); only for a finished run.
+   */
+  public static void removeRunnerLeftovers(Path dataset) {
+    try (Stream<Path> listing = Files.list(dataDirectory(dataset))) {
+      for (Path path : listing.filter(p -> p.getFileName().toString().startsWith(".temp-beam")).toList()) {
+        deleteRecursively(path);
+      }
+    } catch (IOException e) {
+      throw failed("cannot clean " + dataDirectory(dataset), e);
+    }
+  }
+
+  /** The finished Parquet files of a dataset, in name order. */
+  public static List<Path> dataFiles(Path dataset) {
+    Path data = dataDirectory(dataset);
+    if (!Files.isDirectory(data)) {
+      return List.of();
+    }
+    try (Stream<Path> listing = Files.list(data)) {
+      return listing.filter(p -> p.getFileName().toString().startsWith(WritePreferencePairs.FILE_PREFIX)
+              && p.getFileName().toString().endsWith(WritePreferencePairs.FILE_SUFFIX))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw failed("cannot list " + data, e);
+    }
+  }
+
+  /** Statistics of every row of the files. */
+  public static DatasetStatistics scan(List<Path> files) {
+    DatasetStatistics statistics = new DatasetStatistics();
+    for (Path file : files) {
+      PreferencePairFiles.forEachRow(file, statistics::add);
+    }
+    return statistics;
+  }
+
+  /**
+   * Verifies a dataset and reads its statistics from its rows.
+   *
+   * @throws IllegalArgumentException with one message if the directory holds no dataset, the
+   *     dataset is incomplete (no manifest), a file is missing, truncated or changed, or a file is
+   *     not readable Parquet
+   */
+  public static Inspection inspect(Path dataset) {
+    if (!Files.isDirectory(dataset)) {
+      throw new IllegalArgumentException("no dataset directory " + dataset);
+    }
+    Path manifestFile = manifestFile(dataset);
+    if (!Files.exists(manifestFile) && !Files.exists(dataDirectory(dataset))) {
+      throw new IllegalArgumentException(dataset + " holds no dataset (no " + MANIFEST + ", no " + DATA + "/)");
+    }
+    if (!Files.exists(manifestFile)) {
+      throw new IllegalArgumentException("dataset " + dataset + " is incomplete: it has no " + MANIFEST
+          + " (the generation was interrupted or is still running); rerun 'mirrorpo dataset generate' with"
+          + " --overwrite");
+    }
+    DatasetManifest manifest = DatasetManifest.read(manifestFile);
+    long bytes = 0;
+    for (DatasetManifest.DataFile entry : manifest.files()) {
+      Path file = dataset.resolve(entry.name());
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("dataset " + dataset + " is missing its file " + entry.name()
+            + "; regenerate the dataset");
+      }
+      long size = size(file);
+      if (size != entry.bytes()) {
+        throw new IllegalArgumentException("Parquet file " + file + " is " + size + " bytes but the manifest says "
+            + entry.bytes() + ": it is truncated or was replaced; regenerate the dataset");
+      }
+      if (!sha256(file).equals(entry.sha256())) {
+        throw new IllegalArgumentException("Parquet file " + file + " does not match its SHA-256 in the manifest:"
+            + " it is corrupt or was changed; regenerate the dataset");
+      }
+      bytes += size;
+    }
+    DatasetStatistics statistics = scan(manifest.files().stream().map(f -> dataset.resolve(f.name())).toList());
+    return new Inspection(manifest, statistics, bytes);
+  }
+
+  static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw failed("cannot read the size of " + file, e);
+    }
+  }
+
+  static String sha256(Path file) {
+    try {
+      DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"));
+      try (in) {
+        in.transferTo(OutputStream.nullOutputStream());
+      }
+      return HexFormat.of().formatHex(in.getMessageDigest().digest());
+    } catch (IOException e) {
+      throw failed("cannot read " + file, e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
+  }
+
+  /** Deletes a dataset directory and everything in it. */
+  public static void delete(Path dataset) {
+    try {
+      deleteRecursively(dataset);
+    } catch (IOException e) {
+      throw failed("cannot delete " + dataset, e);
+    }
+  }
+
+  /** An I/O failure as one line: what we tried, and the exception, whose message alone may be a bare path. */
+  private static IllegalStateException failed(String what, IOException e) {
+    return new IllegalStateException(what + " (" + e + ")", e);
+  }
+
+  private static void deleteRecursively(Path directory) throws IOException {
+    if (!Files.exists(directory)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(directory)) {
+      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    }
+  }
+}

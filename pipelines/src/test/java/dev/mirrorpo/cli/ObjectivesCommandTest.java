@@ -1,0 +1,153 @@
+package dev.mirrorpo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The `mirrorpo objectives` commands, run in-process on real DJL. */
+class ObjectivesCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private record Run(int exitCode, String out, String err) {}
+
+  private static Run run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = Mirrorpo.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute(args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  private static void assertSquare(JsonNode matrix, int steps, String name) {
+    assertEquals(steps, matrix.size(), name + " rows");
+    for (JsonNode row : matrix) {
+      assertEquals(steps, row.size(), name + " columns");
+      for (JsonNode cell : row) {
+        assertTrue(cell.isNumber(), name + " cell " + cell);
+      }
+    }
+  }
+
+  @Test
+  void landscapeJsonHoldsTheAxesTheLossAndBothGradients() throws Exception {
+    Run result = run("objectives", "landscape", "--algo", "orpo", "--grid", "-3:-0.5:7", "--json");
+    assertEquals(0, result.exitCode(), result.err());
+    assertEquals(1, result.out().strip().lines().count(), "one JSON object on one line");
+    JsonNode landscape = JSON.readTree(result.out());
+    assertEquals("orpo", landscape.get("algo").asText());
+    assertEquals(0.5, landscape.get("params").get("lambda").asDouble());
+    assertTrue(!landscape.get("needs_reference").asBoolean() && landscape.get("reference_log_likelihood").isNull());
+    JsonNode grid = landscape.get("grid");
+    assertEquals(7, grid.size());
+    assertEquals(-3, grid.get(0).asDouble(), 1e-12);
+    assertEquals(-0.5, grid.get(6).asDouble(), 1e-12);
+    assertSquare(landscape.get("loss"), 7, "loss");
+    assertSquare(landscape.get("grad_log_pi_chosen"), 7, "grad_log_pi_chosen");
+    assertSquare(landscape.get("grad_log_pi_rejected"), 7, "grad_log_pi_rejected");
+    // ORPO pushes the chosen side up and the rejected side down everywhere.
+    for (int i = 0; i < 7; i++) {
+      for (int j = 0; j < 7; j++) {
+        assertTrue(landscape.get("grad_log_pi_chosen").get(i).get(j).asDouble() < 0);
+        assertTrue(landscape.get("grad_log_pi_rejected").get(i).get(j).asDouble() > 0);
+      }
+    }
+  }
+
+  @Test
+  void sftLandscapeIsMinusTheChosenLogLikelihood() throws Exception {
+    Run result = run("objectives", "landscape", "--algo", "sft", "--grid", "-2:-1:3", "--json");
+    assertEquals(0, result.exitCode(), result.err());
+    JsonNode landscape = JSON.readTree(result.out());
+    double[] grid = {-2, -1.5, -1};
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 3; j++) {
+        assertEquals(-grid[i], landscape.get("loss").get(i).get(j).asDouble(), 1e-6);
+        assertEquals(-1, landscape.get("grad_log_pi_chosen").get(i).get(j).asDouble(), 1e-6);
+        assertEquals(0, landscape.get("grad_log_pi_rejected").get(i).get(j).asDouble(), 0);
+      }
+    }
+  }
+
+  @Test
+  void dpoLandscapeFollowsTheDocumentedConvention() throws Exception {
+    // s = a·|τ|·D with |τ| = 10, D = 2; π_ref at the centre −1.75 on both sides, so Δ = 20·(a_w − a_l).
+    Run result = run("objectives", "landscape", "--algo", "dpo", "--param", "beta=0.05", "--grid", "-3:-0.5:3",
+        "--length", "10", "--action-size", "2", "--json");
+    assertEquals(0, result.exitCode(), result.err());
+    JsonNode landscape = JSON.readTree(result.out());
+    assertEquals(-1.75, landscape.get("reference_log_likelihood").asDouble(), 1e-12);
+    double[] grid = {-3, -1.75, -0.5};
+    for (int i = 0; i < 3; i++) {
+      for (int j = 0; j < 3; j++) {
+        double z = 0.05 * 20 * (grid[i] - grid[j]);
+        double sigmoidOfMinusZ = 1 / (1 + Math.exp(z));
+        assertEquals(Math.log1p(Math.exp(-z)), landscape.get("loss").get(i).get(j).asDouble(), 1e-6);
+        assertEquals(-1.0 * sigmoidOfMinusZ, landscape.get("grad_log_pi_chosen").get(i).get(j).asDouble(), 1e-6);
+        assertEquals(sigmoidOfMinusZ, landscape.get("grad_log_pi_rejected").get(i).get(j).asDouble(), 1e-6);
+      }
+    }
+  }
+
+  @Test
+  void pngHeatMapIsWrittenAndDecodes(@TempDir Path dir) throws Exception {
+    Path png = dir.resolve("plots/colpo.png");
+    Run result = run("objectives", "landscape", "--algo", "colpo", "--param", "threshold=-2", "--grid", "-4:-0.1:41",
+        "--png", png.toString());
+    assertEquals(0, result.exitCode(), result.err());
+    assertTrue(result.out().contains(png.toString()), result.out());
+    assertTrue(Files.size(png) > 1000);
+    BufferedImage image = ImageIO.read(png.toFile());
+    assertNotNull(image, "a decodable PNG");
+    assertTrue(image.getWidth() > 3 * 320 && image.getHeight() > 320, image.getWidth() + "×" + image.getHeight());
+  }
+
+  @Test
+  void listNamesEveryObjectiveWithItsDefaults() throws Exception {
+    Run result = run("objectives", "list", "--json");
+    assertEquals(0, result.exitCode(), result.err());
+    String[] lines = result.out().strip().split("\n");
+    assertEquals(18, lines.length);
+    JsonNode rdpo = JSON.readTree(lines[4]);
+    assertEquals("r-dpo", rdpo.get("algo").asText());
+    assertTrue(rdpo.get("needs_reference").asBoolean());
+    assertEquals(0.01, rdpo.get("defaults").get("alpha").asDouble());
+  }
+
+  @Test
+  void unknownObjectiveOrHyperParameterIsOneLineListingTheValidOnes() {
+    Run algo = run("objectives", "landscape", "--algo", "kto", "--grid", "-3:-1:5");
+    assertEquals(CommandLine.ExitCode.USAGE, algo.exitCode());
+    assertEquals("", algo.out());
+    assertEquals(1, algo.err().strip().lines().count(), algo.err());
+    assertTrue(algo.err().contains("'kto'") && algo.err().contains("sft, dpo, ipo"), algo.err());
+
+    Run param = run("objectives", "landscape", "--algo", "simpo", "--param", "lambda=1", "--grid", "-3:-1:5");
+    assertEquals(CommandLine.ExitCode.USAGE, param.exitCode());
+    assertEquals(1, param.err().strip().lines().count(), param.err());
+    assertTrue(param.err().contains("'lambda'") && param.err().contains("beta, gamma"), param.err());
+  }
+
+  @Test
+  void malformedOrNonNegativeGridsAreRefusedWithTheExpectedForm() {
+    Run malformed = run("objectives", "landscape", "--algo", "dpo", "--grid", "-3:-1");
+    assertEquals(CommandLine.ExitCode.USAGE, malformed.exitCode());
+    assertTrue(malformed.err().contains("FROM:TO:STEPS"), malformed.err());
+    Run positive = run("objectives", "landscape", "--algo", "dpo", "--grid", "-1:0.5:5");
+    assertEquals(CommandLine.ExitCode.USAGE, positive.exitCode());
+    assertTrue(positive.err().contains("TO < 0"), positive.err());
+  }
+}
