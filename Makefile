@@ -37,8 +37,9 @@ $(VENV)/.installed: $(MLFLOW_REQUIREMENTS)
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -r $(MLFLOW_REQUIREMENTS)
 	@touch $@
 
+# Maven 3.8 prints stray colour resets even in batch mode; they would prefix the next command's output.
 build: setup-native
-	@$(MVN) -q package -DskipTests
+	@set -o pipefail; $(MVN) -q package -DskipTests 2>&1 | sed 's/\x1b\[0m//g'
 
 test: setup
 	$(MVN) test
