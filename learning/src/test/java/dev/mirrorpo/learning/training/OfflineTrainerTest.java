@@ -140,10 +140,8 @@ class OfflineTrainerTest {
   }
 
   @Test
-  @Disabled("Known defect, open: on the recorded expert/ref-43 data two same-seed ORPO runs in one JVM "
-      + "sometimes end with different weights (seen in about half of the full-suite runs; never on synthetic "
-      + "data, where 6 runs in a row matched bit for bit). Suspect native memory handed to PyTorch without a "
-      + "copy (DJL's NDArray.set swaps the tensor's storage to a direct buffer). See docs/training.md.")
+  @Disabled("Known defect, open: the first training in a JVM differs from later identical ones, which agree "
+      + "bit for bit; new minibatch shapes seem to take other CPU kernels on first use. See docs/training.md.")
   void sameSeedGivesTheSameWeights() {
     TrainerConfig config = new TrainerConfig(2, 1, 2, 1e-3, 1.3, 0.1);
     float[][] weights = new float[3][];
