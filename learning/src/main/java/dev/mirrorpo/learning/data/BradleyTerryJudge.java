@@ -24,13 +24,13 @@ public record BradleyTerryJudge(double temperature) {
       throw new IllegalArgumentException("return gap to calibrate the judge on must be a positive number, got "
           + returnGap + " (the better agent must return more than the worse one)");
     }
-    return new BradleyTerryJudge(returnGap / Math.log(agreement / (1 - agreement)));
+    return new BradleyTerryJudge(returnGap / StrictMath.log(agreement / (1 - agreement)));
   }
 
   /** P(a ≻ b) = σ((returnA − returnB)/η), exact for any difference (no overflow of exp). */
   public double probabilityPrefers(double returnA, double returnB) {
     double z = (returnA - returnB) / temperature;
-    return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
+    return z >= 0 ? 1 / (1 + StrictMath.exp(-z)) : StrictMath.exp(z) / (1 + StrictMath.exp(z));
   }
 
   /**

@@ -32,8 +32,10 @@ public final class Adam {
           + parameters.length + " parameters and " + gradient.length + " gradients");
     }
     steps++;
-    double correction1 = 1 - Math.pow(beta1, steps);
-    double correction2 = 1 - Math.pow(beta2, steps);
+    // StrictMath: Math.pow may give another last bit once the JIT compiles it, and a training must not
+    // depend on whether it ran early or late in its JVM.
+    double correction1 = 1 - StrictMath.pow(beta1, steps);
+    double correction2 = 1 - StrictMath.pow(beta2, steps);
     double stepSize = learningRate / correction1;
     double sqrtCorrection2 = Math.sqrt(correction2);
     for (int i = 0; i < parameters.length; i++) {

@@ -119,7 +119,7 @@ public final class GaussianPolicy implements AutoCloseable {
       double sum = 0;
       for (int j = 0; j < d; j++) {
         double z = (actions[row * d + j] - mean[row * d + j]) / std[j];
-        sum += -0.5 * z * z - Math.log(std[j]) - HALF_LOG_TWO_PI;
+        sum += -0.5 * z * z - StrictMath.log(std[j]) - HALF_LOG_TWO_PI;
       }
       return sum;
     }

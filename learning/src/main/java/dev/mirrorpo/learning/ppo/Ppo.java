@@ -289,7 +289,7 @@ public final class Ppo implements AutoCloseable {
             NDArray loss = policyLoss.add(valueLoss.mul(config.valueCoefficient()));
             if (config.entropyCoefficient() != 0) {
               // The entropy of a diagonal Gaussian depends only on log σ.
-              NDArray entropy = policy.logStd().add(0.5 + 0.5 * Math.log(2 * Math.PI)).sum();
+              NDArray entropy = policy.logStd().add(0.5 + 0.5 * StrictMath.log(2 * Math.PI)).sum();
               loss = loss.sub(entropy.mul(config.entropyCoefficient()));
             }
             collector.backward(loss);
