@@ -134,10 +134,7 @@ final class AgentsCommand {
         fields.put("env", task.name());
         fields.put("episodes", stats.episodes());
         fields.put("seed", seed);
-        fields.put("mean_return", stats.meanReturn());
-        fields.put("standard_error", stats.standardError());
-        fields.put("mean_length", stats.meanLength());
-        fields.put("unstable_episodes", stats.unstableEpisodes());
+        Json.putStatistics(fields, stats);
         out.println(Json.line(fields));
       } else {
         out.printf("%s (trained on %s) on %s: return %.1f ± %.1f (standard error) over %d episodes (seed %d),"

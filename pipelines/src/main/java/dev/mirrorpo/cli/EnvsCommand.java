@@ -65,10 +65,7 @@ final class EnvsCommand {
       fields.put("episodes", stats.episodes());
       fields.put("seed", seed);
       fields.put("max_length", length);
-      fields.put("mean_return", stats.meanReturn());
-      fields.put("standard_error", stats.standardError());
-      fields.put("mean_length", stats.meanLength());
-      fields.put("unstable_episodes", stats.unstableEpisodes());
+      Json.putStatistics(fields, stats);
       out.println(Json.line(fields));
     } else {
       out.printf("%s, %s policy, %d episodes (seed %d): return %.2f ± %.2f (standard error), mean length %.1f steps%s%n",

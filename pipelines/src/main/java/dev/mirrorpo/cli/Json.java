@@ -2,6 +2,7 @@ package dev.mirrorpo.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mirrorpo.envs.EpisodeStats;
 import java.util.Map;
 
 /** One-line JSON output of the commands' `--json` mode. */
@@ -16,5 +17,13 @@ final class Json {
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
     }
+  }
+
+  /** Adds the figures every evaluation reports: mean return, its standard error, mean length, unstable episodes. */
+  static void putStatistics(Map<String, Object> fields, EpisodeStats stats) {
+    fields.put("mean_return", stats.meanReturn());
+    fields.put("standard_error", stats.standardError());
+    fields.put("mean_length", stats.meanLength());
+    fields.put("unstable_episodes", stats.unstableEpisodes());
   }
 }

@@ -12,8 +12,6 @@ import dev.mirrorpo.learning.policy.Agent;
 import dev.mirrorpo.learning.policy.AgentFile;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -37,21 +35,13 @@ class AgentsCommandTest {
   private Path firstSnapshot;
   private Path lastSnapshot;
   private List<String> trainArgs;
-  private Run training;
+  private CliRun training;
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    var cli = Mirrorpo.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
-  private static Run run(List<String> args) {
+  private static CliRun run(List<String> args) {
     return run(args.toArray(String[]::new));
   }
 
@@ -67,7 +57,7 @@ class AgentsCommandTest {
     training = run(Stream.concat(Stream.of("agents", "train"), trainArgs.stream()).toList());
   }
 
-  private static void assertOneLineOnlyOnErr(Run result) {
+  private static void assertOneLineOnlyOnErr(CliRun result) {
     assertNotEquals(0, result.exitCode(), result.err());
     assertEquals("", result.out());
     assertEquals(1, result.err().strip().lines().count(), result.err());
@@ -112,8 +102,8 @@ class AgentsCommandTest {
   @Test
   void evalPrintsTheSameLineTwiceAndReproducesTheRecordedEvaluation() throws IOException {
     String[] args = {"agents", "eval", agentFile.toString(), "--episodes", "5", "--seed", "7", "--json"};
-    Run first = run(args);
-    Run second = run(args);
+    CliRun first = run(args);
+    CliRun second = run(args);
     assertEquals(0, first.exitCode(), first.err());
     assertEquals(first.out(), second.out());
     assertEquals(1, first.out().strip().lines().count(), first.out());
@@ -129,7 +119,7 @@ class AgentsCommandTest {
 
   @Test
   void evalOnATaskWithOtherSizesNamesBothTasks() {
-    Run result = run("agents", "eval", agentFile.toString(), "--env", "ant", "--episodes", "2");
+    CliRun result = run("agents", "eval", agentFile.toString(), "--env", "ant", "--episodes", "2");
     assertOneLineOnlyOnErr(result);
     assertTrue(result.err().contains("hopper") && result.err().contains("ant"), result.err());
   }
@@ -139,14 +129,14 @@ class AgentsCommandTest {
     Path corrupt = elsewhere.resolve("y.agent.json");
     String text = Files.readString(agentFile);
     Files.writeString(corrupt, text.substring(0, text.length() / 2));
-    Run result = run("agents", "eval", corrupt.toString(), "--episodes", "2");
+    CliRun result = run("agents", "eval", corrupt.toString(), "--episodes", "2");
     assertOneLineOnlyOnErr(result);
     assertTrue(result.err().contains(corrupt.toString()), result.err());
   }
 
   @Test
   void envsRolloutPlaysAnAgentFile() throws IOException {
-    Run result = run("envs", "rollout", "--env", "hopper", "--policy", agentFile.toString(), "--episodes", "3",
+    CliRun result = run("envs", "rollout", "--env", "hopper", "--policy", agentFile.toString(), "--episodes", "3",
         "--json");
     assertEquals(0, result.exitCode(), result.err());
     JsonNode line = JSON.readTree(result.out());
@@ -165,7 +155,7 @@ class AgentsCommandTest {
     }
     FileTime snapshotWritten = Files.getLastModifiedTime(lastSnapshot);
 
-    Run again = run(Stream.concat(Stream.of("agents", "train"), trainArgs.stream()).toList());
+    CliRun again = run(Stream.concat(Stream.of("agents", "train"), trainArgs.stream()).toList());
     assertEquals(0, again.exitCode(), again.err());
     assertTrue(again.err().contains("resuming") && again.err().contains("from step 4096"), again.err());
     // No iteration ran: no progress line and no snapshot rewritten.
@@ -178,7 +168,7 @@ class AgentsCommandTest {
     }
 
     List<String> otherSeed = trainArgs.stream().map(arg -> arg.equals("3") ? "4" : arg).toList();
-    Run refused = run(Stream.concat(Stream.of("agents", "train"), otherSeed.stream()).toList());
+    CliRun refused = run(Stream.concat(Stream.of("agents", "train"), otherSeed.stream()).toList());
     assertOneLineOnlyOnErr(refused);
     assertTrue(refused.err().contains(agentFile + ".checkpoint"), refused.err());
   }

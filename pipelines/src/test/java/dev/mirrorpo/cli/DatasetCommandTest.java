@@ -9,15 +9,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorpo.pipelines.DatasetManifest;
 import dev.mirrorpo.pipelines.PreferenceDatasets;
 import dev.mirrorpo.pipelines.TestDatasets;
-import java.io.PrintWriter;
 import java.io.RandomAccessFile;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** `mirrorpo dataset generate | inspect | bench`, in-process, on untrained agents made here. */
 class DatasetCommandTest {
@@ -26,16 +23,8 @@ class DatasetCommandTest {
   @TempDir static Path work;
   private static Path preset;
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Mirrorpo.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @BeforeAll
@@ -48,7 +37,7 @@ class DatasetCommandTest {
   }
 
   /** One line on stderr naming the problem, nothing on stdout, a failing exit code. */
-  private static String oneLineProblem(Run result) {
+  private static String oneLineProblem(CliRun result) {
     assertNotEquals(0, result.exitCode(), result.out() + result.err());
     assertEquals("", result.out());
     String err = result.err().strip();
@@ -59,7 +48,7 @@ class DatasetCommandTest {
   @Test
   void generateThenInspectShowsTheFlipsOfANoisyDataset() throws Exception {
     Path out = work.resolve("noisy");
-    Run generated = run("dataset", "generate", "--config", preset.toString(), "--quality", "noisy", "--noise", "0.3",
+    CliRun generated = run("dataset", "generate", "--config", preset.toString(), "--quality", "noisy", "--noise", "0.3",
         "--out", out.toString());
     assertEquals(0, generated.exitCode(), generated.err());
     assertTrue(generated.err().contains("dataset: generating 40 noisy pairs on hopper"), generated.err());
@@ -68,7 +57,7 @@ class DatasetCommandTest {
     DatasetManifest manifest = DatasetManifest.read(PreferenceDatasets.manifestFile(out));
     assertEquals("mirrorpo dataset generate --config " + preset + " --quality noisy --noise 0.3 --out " + out,
         manifest.command());
-    Run inspected = run("dataset", "inspect", out.toString(), "--json");
+    CliRun inspected = run("dataset", "inspect", out.toString(), "--json");
     assertEquals(0, inspected.exitCode(), inspected.err());
     JsonNode line = JSON.readTree(inspected.out());
     assertEquals(40, line.get("pairs").asInt());
@@ -82,7 +71,7 @@ class DatasetCommandTest {
     // With η = 1 the judge follows the returns; only the flips disagree (ties count half).
     assertEquals(1 - line.get("flip_rate").asDouble(), line.get("agreement_with_returns").asDouble(), 0.1);
 
-    Run text = run("dataset", "inspect", out.toString());
+    CliRun text = run("dataset", "inspect", out.toString());
     assertTrue(text.out().contains("flip rate") && text.out().contains("pair types"), text.out());
   }
 
@@ -94,7 +83,7 @@ class DatasetCommandTest {
     String err = oneLineProblem(run("dataset", "generate", "--config", preset.toString(), "--pairs", "4", "--out",
         out.toString()));
     assertTrue(err.contains("already holds a dataset") && err.contains("--overwrite"), err);
-    Run again = run("dataset", "generate", "--config", preset.toString(), "--pairs", "6", "--out", out.toString(),
+    CliRun again = run("dataset", "generate", "--config", preset.toString(), "--pairs", "6", "--out", out.toString(),
         "--overwrite");
     assertEquals(0, again.exitCode(), again.err());
     assertEquals(6, DatasetManifest.read(PreferenceDatasets.manifestFile(out)).counts().pairs());
@@ -151,7 +140,7 @@ class DatasetCommandTest {
 
   @Test
   void benchPrintsOneJsonLineWithThroughputAndSize() throws Exception {
-    Run bench = run("dataset", "bench", "--config", preset.toString(), "--pairs", "20", "--json");
+    CliRun bench = run("dataset", "bench", "--config", preset.toString(), "--pairs", "20", "--json");
     assertEquals(0, bench.exitCode(), bench.err());
     JsonNode line = JSON.readTree(bench.out());
     assertEquals("dataset_generation", line.get("benchmark").asText());

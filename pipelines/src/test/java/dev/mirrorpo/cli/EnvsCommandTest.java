@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -14,23 +12,15 @@ import picocli.CommandLine;
 class EnvsCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Mirrorpo.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   @Test
   void rolloutPrintsTheSameJsonLineForTheSameSeed() throws Exception {
     String[] args = {"envs", "rollout", "--env", "hopper", "--policy", "random", "--episodes", "20", "--seed", "1", "--json"};
-    Run first = run(args);
-    Run second = run(args);
+    CliRun first = run(args);
+    CliRun second = run(args);
     assertEquals(0, first.exitCode(), first.err());
     assertEquals(first.out(), second.out());
     assertEquals(1, first.out().strip().lines().count());
@@ -44,14 +34,14 @@ class EnvsCommandTest {
 
   @Test
   void anotherSeedGivesAnotherResult() {
-    Run one = run("envs", "rollout", "--env", "hopper", "--episodes", "5", "--seed", "1", "--json");
-    Run two = run("envs", "rollout", "--env", "hopper", "--episodes", "5", "--seed", "2", "--json");
+    CliRun one = run("envs", "rollout", "--env", "hopper", "--episodes", "5", "--seed", "1", "--json");
+    CliRun two = run("envs", "rollout", "--env", "hopper", "--episodes", "5", "--seed", "2", "--json");
     assertTrue(!one.out().equals(two.out()));
   }
 
   @Test
   void unknownTaskIsOneLineListingTheValidTasks() {
-    Run result = run("envs", "rollout", "--env", "nosuch");
+    CliRun result = run("envs", "rollout", "--env", "nosuch");
     assertEquals(CommandLine.ExitCode.USAGE, result.exitCode());
     assertEquals("", result.out());
     String err = result.err().strip();
@@ -61,7 +51,7 @@ class EnvsCommandTest {
 
   @Test
   void unknownPolicyIsOneLineListingTheValidPolicies() {
-    Run result = run("envs", "rollout", "--env", "ant", "--policy", "clever");
+    CliRun result = run("envs", "rollout", "--env", "ant", "--policy", "clever");
     assertEquals(CommandLine.ExitCode.USAGE, result.exitCode());
     String err = result.err().strip();
     assertEquals(1, err.lines().count(), err);
@@ -70,7 +60,7 @@ class EnvsCommandTest {
 
   @Test
   void listNamesEveryTaskWithItsSizes() throws Exception {
-    Run result = run("envs", "list", "--json");
+    CliRun result = run("envs", "list", "--json");
     assertEquals(0, result.exitCode());
     String[] lines = result.out().strip().split("\n");
     assertEquals(3, lines.length);
@@ -85,7 +75,7 @@ class EnvsCommandTest {
   void benchMeasuresBothSidesOnTheSameModel() throws Exception {
     // No speed threshold here (timing belongs in `make bench`); this checks that both figures are
     // real measurements and the ratio is theirs.
-    Run result = run("envs", "bench", "--env", "hopper", "--envs", "4", "--seconds", "0.3", "--rounds", "1", "--json");
+    CliRun result = run("envs", "bench", "--env", "hopper", "--envs", "4", "--seconds", "0.3", "--rounds", "1", "--json");
     assertEquals(0, result.exitCode(), result.err());
     JsonNode line = JSON.readTree(result.out());
     double java = line.get("java_steps_per_s").asDouble();

@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import javax.imageio.ImageIO;
@@ -20,16 +18,8 @@ import picocli.CommandLine;
 class ObjectivesCommandTest {
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private record Run(int exitCode, String out, String err) {}
-
-  private static Run run(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    CommandLine cli = Mirrorpo.commandLine();
-    cli.setOut(new PrintWriter(out, true));
-    cli.setErr(new PrintWriter(err, true));
-    int exit = cli.execute(args);
-    return new Run(exit, out.toString(), err.toString());
+  private static CliRun run(String... args) {
+    return CliRun.of(args);
   }
 
   private static void assertSquare(JsonNode matrix, int steps, String name) {
@@ -44,7 +34,7 @@ class ObjectivesCommandTest {
 
   @Test
   void landscapeJsonHoldsTheAxesTheLossAndBothGradients() throws Exception {
-    Run result = run("objectives", "landscape", "--algo", "orpo", "--grid", "-3:-0.5:7", "--json");
+    CliRun result = run("objectives", "landscape", "--algo", "orpo", "--grid", "-3:-0.5:7", "--json");
     assertEquals(0, result.exitCode(), result.err());
     assertEquals(1, result.out().strip().lines().count(), "one JSON object on one line");
     JsonNode landscape = JSON.readTree(result.out());
@@ -69,7 +59,7 @@ class ObjectivesCommandTest {
 
   @Test
   void sftLandscapeIsMinusTheChosenLogLikelihood() throws Exception {
-    Run result = run("objectives", "landscape", "--algo", "sft", "--grid", "-2:-1:3", "--json");
+    CliRun result = run("objectives", "landscape", "--algo", "sft", "--grid", "-2:-1:3", "--json");
     assertEquals(0, result.exitCode(), result.err());
     JsonNode landscape = JSON.readTree(result.out());
     double[] grid = {-2, -1.5, -1};
@@ -85,7 +75,7 @@ class ObjectivesCommandTest {
   @Test
   void dpoLandscapeFollowsTheDocumentedConvention() throws Exception {
     // s = a·|τ|·D with |τ| = 10, D = 2; π_ref at the centre −1.75 on both sides, so Δ = 20·(a_w − a_l).
-    Run result = run("objectives", "landscape", "--algo", "dpo", "--param", "beta=0.05", "--grid", "-3:-0.5:3",
+    CliRun result = run("objectives", "landscape", "--algo", "dpo", "--param", "beta=0.05", "--grid", "-3:-0.5:3",
         "--length", "10", "--action-size", "2", "--json");
     assertEquals(0, result.exitCode(), result.err());
     JsonNode landscape = JSON.readTree(result.out());
@@ -105,7 +95,7 @@ class ObjectivesCommandTest {
   @Test
   void pngHeatMapIsWrittenAndDecodes(@TempDir Path dir) throws Exception {
     Path png = dir.resolve("plots/colpo.png");
-    Run result = run("objectives", "landscape", "--algo", "colpo", "--param", "threshold=-2", "--grid", "-4:-0.1:41",
+    CliRun result = run("objectives", "landscape", "--algo", "colpo", "--param", "threshold=-2", "--grid", "-4:-0.1:41",
         "--png", png.toString());
     assertEquals(0, result.exitCode(), result.err());
     assertTrue(result.out().contains(png.toString()), result.out());
@@ -117,7 +107,7 @@ class ObjectivesCommandTest {
 
   @Test
   void listNamesEveryObjectiveWithItsDefaults() throws Exception {
-    Run result = run("objectives", "list", "--json");
+    CliRun result = run("objectives", "list", "--json");
     assertEquals(0, result.exitCode(), result.err());
     String[] lines = result.out().strip().split("\n");
     assertEquals(18, lines.length);
@@ -129,13 +119,13 @@ class ObjectivesCommandTest {
 
   @Test
   void unknownObjectiveOrHyperParameterIsOneLineListingTheValidOnes() {
-    Run algo = run("objectives", "landscape", "--algo", "kto", "--grid", "-3:-1:5");
+    CliRun algo = run("objectives", "landscape", "--algo", "kto", "--grid", "-3:-1:5");
     assertEquals(CommandLine.ExitCode.USAGE, algo.exitCode());
     assertEquals("", algo.out());
     assertEquals(1, algo.err().strip().lines().count(), algo.err());
     assertTrue(algo.err().contains("'kto'") && algo.err().contains("sft, dpo, ipo"), algo.err());
 
-    Run param = run("objectives", "landscape", "--algo", "simpo", "--param", "lambda=1", "--grid", "-3:-1:5");
+    CliRun param = run("objectives", "landscape", "--algo", "simpo", "--param", "lambda=1", "--grid", "-3:-1:5");
     assertEquals(CommandLine.ExitCode.USAGE, param.exitCode());
     assertEquals(1, param.err().strip().lines().count(), param.err());
     assertTrue(param.err().contains("'lambda'") && param.err().contains("beta, gamma"), param.err());
@@ -143,10 +133,10 @@ class ObjectivesCommandTest {
 
   @Test
   void malformedOrNonNegativeGridsAreRefusedWithTheExpectedForm() {
-    Run malformed = run("objectives", "landscape", "--algo", "dpo", "--grid", "-3:-1");
+    CliRun malformed = run("objectives", "landscape", "--algo", "dpo", "--grid", "-3:-1");
     assertEquals(CommandLine.ExitCode.USAGE, malformed.exitCode());
     assertTrue(malformed.err().contains("FROM:TO:STEPS"), malformed.err());
-    Run positive = run("objectives", "landscape", "--algo", "dpo", "--grid", "-1:0.5:5");
+    CliRun positive = run("objectives", "landscape", "--algo", "dpo", "--grid", "-1:0.5:5");
     assertEquals(CommandLine.ExitCode.USAGE, positive.exitCode());
     assertTrue(positive.err().contains("TO < 0"), positive.err());
   }

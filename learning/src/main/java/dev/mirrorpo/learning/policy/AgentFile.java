@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorpo.learning.io.AtomicFiles;
 import dev.mirrorpo.learning.io.FloatCodec;
+import dev.mirrorpo.learning.io.JsonArrays;
 import dev.mirrorpo.learning.nn.ParameterSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,8 +49,8 @@ public final class AgentFile {
 
     RunningMeanVar statistics = agent.policy().normalizer().statistics();
     ObjectNode normalizer = root.putObject("normalizer");
-    putDoubles(normalizer.putArray("mean"), statistics.mean());
-    putDoubles(normalizer.putArray("variance"), statistics.variance());
+    JsonArrays.putDoubles(normalizer.putArray("mean"), statistics.mean());
+    JsonArrays.putDoubles(normalizer.putArray("variance"), statistics.variance());
     normalizer.put("count", statistics.count());
 
     ParameterSet parameters = agent.policy().parameters();
@@ -154,8 +155,8 @@ public final class AgentFile {
         require(arch, "observation_size").asInt(), hidden, require(arch, "action_size").asInt());
 
     JsonNode normalizer = require(root, "normalizer");
-    double[] mean = doubles(require(normalizer, "mean"));
-    double[] variance = doubles(require(normalizer, "variance"));
+    double[] mean = JsonArrays.doubles(require(normalizer, "mean"));
+    double[] variance = JsonArrays.doubles(require(normalizer, "variance"));
     RunningMeanVar statistics = new RunningMeanVar(mean, variance, require(normalizer, "count").asDouble());
 
     JsonNode weights = require(root, "parameters");
@@ -197,19 +198,5 @@ public final class AgentFile {
 
   private static String requireText(JsonNode node, String field) {
     return require(node, field).asText();
-  }
-
-  private static void putDoubles(ArrayNode array, double[] values) {
-    for (double v : values) {
-      array.add(v);
-    }
-  }
-
-  private static double[] doubles(JsonNode array) {
-    double[] values = new double[array.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = array.get(i).asDouble();
-    }
-    return values;
   }
 }

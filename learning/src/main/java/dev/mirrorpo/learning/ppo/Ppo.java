@@ -9,6 +9,7 @@ import ai.djl.training.GradientCollector;
 import dev.mirrorpo.envs.Step;
 import dev.mirrorpo.envs.Task;
 import dev.mirrorpo.envs.VecEnv;
+import dev.mirrorpo.learning.Permutations;
 import dev.mirrorpo.learning.Seeds;
 import dev.mirrorpo.learning.nn.Adam;
 import dev.mirrorpo.learning.nn.Mlp;
@@ -251,7 +252,7 @@ public final class Ppo implements AutoCloseable {
     float[] theta = concat(policy.parameters().values(), criticParameters.values());
     Engine engine = Engine.getEngine("PyTorch");
     for (int epoch = 0; epoch < config.epochs(); epoch++) {
-      shuffle(order, shuffle);
+      Permutations.shuffle(order, shuffle);
       for (int first = 0; first < batch; first += size) {
         float[] mbObs = new float[size * obsSize];
         float[] mbActions = new float[size * actSize];
@@ -339,15 +340,6 @@ public final class Ppo implements AutoCloseable {
     double std = Math.sqrt(squares / Math.max(1, values.length - 1));
     for (int i = 0; i < values.length; i++) {
       values[i] = (float) ((values[i] - mean) / (std + 1e-8));
-    }
-  }
-
-  private static void shuffle(int[] order, SplittableRandom rng) {
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int swap = order[i];
-      order[i] = order[j];
-      order[j] = swap;
     }
   }
 

@@ -3,10 +3,10 @@ package dev.mirrorpo.learning.ppo;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorpo.learning.io.AtomicFiles;
 import dev.mirrorpo.learning.io.FloatCodec;
+import dev.mirrorpo.learning.io.JsonArrays;
 import dev.mirrorpo.learning.nn.Adam;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -50,14 +50,14 @@ public record PpoCheckpoint(
     root.put("global_steps", c.globalSteps);
     root.put("episodes_started", c.episodesStarted);
     root.put("episodes_finished", c.episodesFinished);
-    putDoubles(root.putArray("recent_returns"), c.recentReturns);
+    JsonArrays.putDoubles(root.putArray("recent_returns"), c.recentReturns);
     putFloats(root, "policy", c.policyParameters);
     putFloats(root, "critic", c.criticParameters);
     putFloats(root, "adam_m", c.adam.firstMoment());
     putFloats(root, "adam_v", c.adam.secondMoment());
     root.put("adam_steps", c.adam.steps());
-    putDoubles(root.putArray("observation_mean"), c.observationMean);
-    putDoubles(root.putArray("observation_variance"), c.observationVariance);
+    JsonArrays.putDoubles(root.putArray("observation_mean"), c.observationMean);
+    JsonArrays.putDoubles(root.putArray("observation_variance"), c.observationVariance);
     root.put("observation_count", c.observationCount);
     root.put("return_mean", c.returnMean);
     root.put("return_variance", c.returnVariance);
@@ -86,12 +86,12 @@ public record PpoCheckpoint(
           root.get("global_steps").asLong(),
           root.get("episodes_started").asLong(),
           root.get("episodes_finished").asLong(),
-          doubles(root.get("recent_returns")),
+          JsonArrays.doubles(root.get("recent_returns")),
           floats(root, "policy"),
           floats(root, "critic"),
           new Adam.State(floats(root, "adam_m"), floats(root, "adam_v"), root.get("adam_steps").asLong()),
-          doubles(root.get("observation_mean")),
-          doubles(root.get("observation_variance")),
+          JsonArrays.doubles(root.get("observation_mean")),
+          JsonArrays.doubles(root.get("observation_variance")),
           root.get("observation_count").asDouble(),
           root.get("return_mean").asDouble(),
           root.get("return_variance").asDouble(),
@@ -111,19 +111,5 @@ public record PpoCheckpoint(
   private static float[] floats(JsonNode root, String name) {
     JsonNode node = root.get(name);
     return FloatCodec.decode(node.get("data").asText(), node.get("sha256").asText());
-  }
-
-  private static void putDoubles(ArrayNode array, double[] values) {
-    for (double v : values) {
-      array.add(v);
-    }
-  }
-
-  private static double[] doubles(JsonNode array) {
-    double[] values = new double[array.size()];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = array.get(i).asDouble();
-    }
-    return values;
   }
 }

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.mirrorpo.learning.Permutations;
 import dev.mirrorpo.learning.Seeds;
 import dev.mirrorpo.learning.nn.Adam;
 import dev.mirrorpo.learning.objectives.Objective;
@@ -95,7 +96,7 @@ public final class OfflineTrainer {
     int[] order = new int[pairs];
     for (int epoch = from; epoch < to; epoch++) {
       Arrays.setAll(order, i -> i);
-      shuffle(order, new SplittableRandom(Seeds.derive(seed, SHUFFLE_STREAM, epoch)));
+      Permutations.shuffle(order, new SplittableRandom(Seeds.derive(seed, SHUFFLE_STREAM, epoch)));
       double lossSum = 0;
       int batches = 0;
       for (int first = 0; first < pairs; first += config.minibatchPairs()) {
@@ -211,15 +212,6 @@ public final class OfflineTrainer {
         picked[k] = values[pairs[k]];
       }
       return manager.create(picked);
-    }
-  }
-
-  private static void shuffle(int[] order, SplittableRandom rng) {
-    for (int i = order.length - 1; i > 0; i--) {
-      int j = rng.nextInt(i + 1);
-      int swap = order[i];
-      order[i] = order[j];
-      order[j] = swap;
     }
   }
 }
