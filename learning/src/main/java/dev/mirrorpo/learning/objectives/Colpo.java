@@ -1,5 +1,7 @@
 package dev.mirrorpo.learning.objectives;
 
+import static dev.mirrorpo.learning.nn.ScalarOps.mul;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import java.util.LinkedHashMap;
@@ -35,7 +37,7 @@ record Colpo(double beta, double lambda, double threshold) implements Objective 
   @Override
   public NDArray pairLosses(PairBatch batch) {
     NDArray active = batch.chosenMean().gte(threshold).toType(DataType.FLOAT32, false);
-    NDArray linear = batch.chosenSum().sub(batch.rejectedSum()).mul(-beta);
-    return linear.mul(active).add(batch.chosenNll().mul(lambda));
+    NDArray linear = mul(batch.chosenSum().sub(batch.rejectedSum()), -beta);
+    return linear.mul(active).add(mul(batch.chosenNll(), lambda));
   }
 }

@@ -1,5 +1,7 @@
 package dev.mirrorpo.learning.objectives;
 
+import static dev.mirrorpo.learning.nn.ScalarOps.mul;
+
 import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -35,7 +37,7 @@ record ConservativeDpo(double beta, double epsilon) implements Objective {
 
   @Override
   public NDArray pairLosses(PairBatch batch) {
-    NDArray z = batch.logRatioMargin().mul(beta);
-    return LogSpace.negLogSigmoid(z).mul(1 - epsilon).add(LogSpace.negLogSigmoid(z.neg()).mul(epsilon));
+    NDArray z = mul(batch.logRatioMargin(), beta);
+    return mul(LogSpace.negLogSigmoid(z), 1 - epsilon).add(mul(LogSpace.negLogSigmoid(z.neg()), epsilon));
   }
 }

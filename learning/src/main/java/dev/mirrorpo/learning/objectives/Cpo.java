@@ -1,5 +1,7 @@
 package dev.mirrorpo.learning.objectives;
 
+import static dev.mirrorpo.learning.nn.ScalarOps.mul;
+
 import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +31,7 @@ record Cpo(double beta, double alpha) implements Objective {
 
   @Override
   public NDArray pairLosses(PairBatch batch) {
-    NDArray preference = LogSpace.negLogSigmoid(batch.chosenSum().sub(batch.rejectedSum()).mul(beta));
-    return preference.add(batch.chosenNll().mul(alpha));
+    NDArray preference = LogSpace.negLogSigmoid(mul(batch.chosenSum().sub(batch.rejectedSum()), beta));
+    return preference.add(mul(batch.chosenNll(), alpha));
   }
 }

@@ -1,5 +1,7 @@
 package dev.mirrorpo.learning.objectives;
 
+import static dev.mirrorpo.learning.nn.ScalarOps.mul;
+
 import ai.djl.ndarray.NDArray;
 import java.util.Map;
 
@@ -22,6 +24,6 @@ record Dpo(double beta) implements Objective {
 
   @Override
   public NDArray pairLosses(PairBatch batch) {
-    return LogSpace.negLogSigmoid(batch.logRatioMargin().mul(beta));
+    return LogSpace.negLogSigmoid(mul(batch.logRatioMargin(), beta));
   }
 }

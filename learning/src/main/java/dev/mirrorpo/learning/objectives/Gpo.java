@@ -1,5 +1,9 @@
 package dev.mirrorpo.learning.objectives;
 
+import static dev.mirrorpo.learning.nn.ScalarOps.add;
+import static dev.mirrorpo.learning.nn.ScalarOps.mul;
+import static dev.mirrorpo.learning.nn.ScalarOps.sub;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import java.util.Map;
@@ -23,14 +27,14 @@ record Gpo(ConvexLoss function, double beta) implements Objective {
     HINGE("hinge") {
       @Override
       NDArray apply(NDArray x) {
-        return Activation.relu(x.neg().add(1));
+        return Activation.relu(add(x.neg(), 1));
       }
     },
     /** (x − 1)². */
     SQUARE("square") {
       @Override
       NDArray apply(NDArray x) {
-        return x.sub(1).square();
+        return sub(x, 1).square();
       }
     },
     /** e^{−x}; overflows to +∞ in float32 for x < −88, which the trainer reports as a non-finite loss. */
@@ -44,7 +48,7 @@ record Gpo(ConvexLoss function, double beta) implements Objective {
     TRUNCATED_QUADRATIC("truncated-quadratic") {
       @Override
       NDArray apply(NDArray x) {
-        return Activation.relu(x.neg().add(1)).square();
+        return Activation.relu(add(x.neg(), 1)).square();
       }
     },
     /** 1/(1 + eˣ)² = σ(−x)². */
@@ -81,6 +85,6 @@ record Gpo(ConvexLoss function, double beta) implements Objective {
 
   @Override
   public NDArray pairLosses(PairBatch batch) {
-    return function.apply(batch.logRatioMargin().mul(beta));
+    return function.apply(mul(batch.logRatioMargin(), beta));
   }
 }

@@ -1,5 +1,7 @@
 package dev.mirrorpo.learning.objectives;
 
+import static dev.mirrorpo.learning.nn.ScalarOps.sub;
+
 import ai.djl.ndarray.NDArray;
 import java.util.Map;
 
@@ -32,6 +34,6 @@ record Ipo(double tau) implements Objective {
 
   @Override
   public NDArray pairLosses(PairBatch batch) {
-    return batch.meanLogRatioMargin().sub(1 / (2 * tau)).square();
+    return sub(batch.meanLogRatioMargin(), 1 / (2 * tau)).square();
   }
 }

@@ -1,5 +1,7 @@
 package dev.mirrorpo.learning.objectives;
 
+import static dev.mirrorpo.learning.nn.ScalarOps.mul;
+
 import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +34,6 @@ record LengthRegularizedDpo(double beta, double alpha) implements Objective {
   @Override
   public NDArray pairLosses(PairBatch batch) {
     NDArray lengthDifference = batch.chosenLength().sub(batch.rejectedLength());
-    return LogSpace.negLogSigmoid(batch.logRatioMargin().mul(beta).sub(lengthDifference.mul(alpha)));
+    return LogSpace.negLogSigmoid(mul(batch.logRatioMargin(), beta).sub(mul(lengthDifference, alpha)));
   }
 }

@@ -1,5 +1,12 @@
 package dev.mirrorpo.learning.objectives;
 
+import static dev.mirrorpo.learning.nn.ScalarOps.add;
+import static dev.mirrorpo.learning.nn.ScalarOps.div;
+import static dev.mirrorpo.learning.nn.ScalarOps.minimum;
+import static dev.mirrorpo.learning.nn.ScalarOps.mul;
+import static dev.mirrorpo.learning.nn.ScalarOps.pow;
+import static dev.mirrorpo.learning.nn.ScalarOps.sub;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.nn.Activation;
@@ -34,11 +41,11 @@ final class LogSpace {
   static NDArray log1p(NDArray v) {
     NDArray small = v.clip(-LOG1P_SERIES_RADIUS, LOG1P_SERIES_RADIUS);
     // Σ_{k=1..K} (−1)^{k+1} v^k / k by Horner's scheme; the first term left out is below 1e-8 relative.
-    NDArray series = small.mul(seriesCoefficient(LOG1P_SERIES_TERMS));
+    NDArray series = mul(small, seriesCoefficient(LOG1P_SERIES_TERMS));
     for (int k = LOG1P_SERIES_TERMS - 1; k >= 1; k--) {
-      series = series.add(seriesCoefficient(k)).mul(small);
+      series = add(series, seriesCoefficient(k)).mul(small);
     }
-    return NDArrays.where(v.abs().lt(LOG1P_SERIES_RADIUS), series, v.add(1).log());
+    return NDArrays.where(v.abs().lt(LOG1P_SERIES_RADIUS), series, add(v, 1).log());
   }
 
   private static double seriesCoefficient(int k) {
@@ -51,8 +58,8 @@ final class LogSpace {
    */
   static NDArray log1mexp(NDArray x) {
     NDArray nearZero = x.clip(-LOG_TWO, LARGEST_NEGATIVE);
-    NDArray viaSinh = nearZero.div(2).sinh().mul(-2).log().add(nearZero.div(2));
-    NDArray farBelow = x.minimum(-LOG_TWO);
+    NDArray viaSinh = mul(div(nearZero, 2).sinh(), -2).log().add(div(nearZero, 2));
+    NDArray farBelow = minimum(x, -LOG_TWO);
     NDArray viaLog1p = log1p(farBelow.exp().neg());
     return NDArrays.where(x.gt(-LOG_TWO), viaSinh, viaLog1p);
   }
@@ -64,19 +71,19 @@ final class LogSpace {
    * underflows: the far tail (y = 40 gives Q ≈ 1e-350) is an ordinary negative number.
    */
   static NDArray logUpperTail(NDArray y) {
-    NDArray x = y.mul(SQRT_HALF);
-    NDArray t = x.div(2).add(1).pow(-1);
+    NDArray x = mul(y, SQRT_HALF);
+    NDArray t = pow(add(div(x, 2), 1), -1);
     double[] coefficients = {
       -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
       0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277
     };
     // Horner's scheme from the highest coefficient down.
-    NDArray polynomial = t.mul(coefficients[coefficients.length - 1]);
+    NDArray polynomial = mul(t, coefficients[coefficients.length - 1]);
     for (int k = coefficients.length - 2; k >= 1; k--) {
-      polynomial = polynomial.add(coefficients[k]).mul(t);
+      polynomial = add(polynomial, coefficients[k]).mul(t);
     }
-    polynomial = polynomial.add(coefficients[0]);
-    return t.log().sub(x.square()).add(polynomial).sub(LOG_TWO);
+    polynomial = add(polynomial, coefficients[0]);
+    return sub(t.log().sub(x.square()).add(polynomial), LOG_TWO);
   }
 
   /**

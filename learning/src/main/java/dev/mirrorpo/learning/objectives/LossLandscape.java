@@ -1,5 +1,7 @@
 package dev.mirrorpo.learning.objectives;
 
+import static dev.mirrorpo.learning.nn.ScalarOps.mul;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -65,11 +67,11 @@ public record LossLandscape(
       rejectedMean.setRequiresGradient(true);
       NDArray lengths = manager.full(chosenMean.getShape(), (float) length);
       NDArray referenceMean = manager.full(chosenMean.getShape(), (float) centre);
-      NDArray referenceSum = referenceMean.mul(stepsTimesDims);
+      NDArray referenceSum = mul(referenceMean, stepsTimesDims);
       PairBatch.Reference reference = new PairBatch.Reference(referenceSum, referenceSum, referenceMean, referenceMean);
       float[] losses;
       try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-        PairBatch batch = new PairBatch(chosenMean.mul(stepsTimesDims), rejectedMean.mul(stepsTimesDims), chosenMean,
+        PairBatch batch = new PairBatch(mul(chosenMean, stepsTimesDims), mul(rejectedMean, stepsTimesDims), chosenMean,
             rejectedMean, lengths, lengths, reference);
         NDArray pairLosses = objective.pairLosses(batch);
         losses = pairLosses.toFloatArray();

@@ -1,5 +1,7 @@
 package dev.mirrorpo.learning.objectives;
 
+import static dev.mirrorpo.learning.nn.ScalarOps.mul;
+
 import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,7 +31,7 @@ record Lpo(double beta, double lambda) implements Objective {
 
   @Override
   public NDArray pairLosses(PairBatch batch) {
-    NDArray linear = batch.chosenSum().sub(batch.rejectedSum()).mul(-beta);
-    return linear.add(batch.chosenNll().mul(lambda));
+    NDArray linear = mul(batch.chosenSum().sub(batch.rejectedSum()), -beta);
+    return linear.add(mul(batch.chosenNll(), lambda));
   }
 }

@@ -1,5 +1,7 @@
 package dev.mirrorpo.learning.objectives;
 
+import static dev.mirrorpo.learning.nn.ScalarOps.mul;
+
 import ai.djl.ndarray.NDArray;
 import java.util.Map;
 
@@ -32,6 +34,6 @@ record Orpo(double lambda) implements Objective {
   @Override
   public NDArray pairLosses(PairBatch batch) {
     NDArray logOddsRatio = logOdds(batch.chosenMean()).sub(logOdds(batch.rejectedMean()));
-    return batch.chosenNll().add(LogSpace.negLogSigmoid(logOddsRatio).mul(lambda));
+    return batch.chosenNll().add(mul(LogSpace.negLogSigmoid(logOddsRatio), lambda));
   }
 }

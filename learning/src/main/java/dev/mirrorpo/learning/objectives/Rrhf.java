@@ -1,5 +1,7 @@
 package dev.mirrorpo.learning.objectives;
 
+import static dev.mirrorpo.learning.nn.ScalarOps.mul;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import java.util.Map;
@@ -27,6 +29,6 @@ record Rrhf(double lambda) implements Objective {
   @Override
   public NDArray pairLosses(PairBatch batch) {
     NDArray ranking = Activation.relu(batch.rejectedMean().sub(batch.chosenMean()));
-    return ranking.add(batch.chosenNll().mul(lambda));
+    return ranking.add(mul(batch.chosenNll(), lambda));
   }
 }

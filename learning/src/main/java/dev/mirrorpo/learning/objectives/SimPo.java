@@ -1,5 +1,8 @@
 package dev.mirrorpo.learning.objectives;
 
+import static dev.mirrorpo.learning.nn.ScalarOps.mul;
+import static dev.mirrorpo.learning.nn.ScalarOps.sub;
+
 import ai.djl.ndarray.NDArray;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,6 +32,6 @@ record SimPo(double beta, double gamma) implements Objective {
 
   @Override
   public NDArray pairLosses(PairBatch batch) {
-    return LogSpace.negLogSigmoid(batch.chosenMean().sub(batch.rejectedMean()).mul(beta).sub(gamma));
+    return LogSpace.negLogSigmoid(sub(mul(batch.chosenMean().sub(batch.rejectedMean()), beta), gamma));
   }
 }

@@ -1,5 +1,8 @@
 package dev.mirrorpo.learning.objectives;
 
+import static dev.mirrorpo.learning.nn.ScalarOps.add;
+import static dev.mirrorpo.learning.nn.ScalarOps.mul;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import java.util.LinkedHashMap;
@@ -30,7 +33,7 @@ record SlicHf(double delta, double lambda) implements Objective {
 
   @Override
   public NDArray pairLosses(PairBatch batch) {
-    NDArray hinge = Activation.relu(batch.chosenSum().sub(batch.rejectedSum()).neg().add(delta));
-    return hinge.add(batch.chosenNll().mul(lambda));
+    NDArray hinge = Activation.relu(add(batch.chosenSum().sub(batch.rejectedSum()).neg(), delta));
+    return hinge.add(mul(batch.chosenNll(), lambda));
   }
 }

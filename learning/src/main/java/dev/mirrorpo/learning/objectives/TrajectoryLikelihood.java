@@ -1,5 +1,10 @@
 package dev.mirrorpo.learning.objectives;
 
+import static dev.mirrorpo.learning.nn.ScalarOps.div;
+import static dev.mirrorpo.learning.nn.ScalarOps.maximum;
+import static dev.mirrorpo.learning.nn.ScalarOps.mul;
+import static dev.mirrorpo.learning.nn.ScalarOps.sub;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -102,7 +107,7 @@ public final class TrajectoryLikelihood {
    */
   public static NDArray logBoxMass(NDArray mean, NDArray logStd, NDArray actions, double halfWidth) {
     NDArray inverseStd = logStd.neg().exp();
-    NDArray w = inverseStd.mul(halfWidth);
+    NDArray w = mul(inverseStd, halfWidth);
     NDArray centre = actions.sub(mean).abs().mul(inverseStd).neg();
     NDArray upper = centre.add(w);
     NDArray lower = centre.sub(w);
@@ -110,10 +115,10 @@ public final class TrajectoryLikelihood {
     NDArray logUpper = LogSpace.logNormalCdf(upper);
     NDArray logDifference = logUpper.add(LogSpace.log1mexp(LogSpace.logNormalCdf(lower).sub(logUpper)));
 
-    NDArray curvature = centre.square().sub(1).mul(w.square()).div(6);
-    NDArray midpoint = centre.square().mul(-0.5).sub(HALF_LOG_TWO_PI).add(w.mul(2).log()).add(curvature);
+    NDArray curvature = div(sub(centre.square(), 1).mul(w.square()), 6);
+    NDArray midpoint = sub(mul(centre.square(), -0.5), HALF_LOG_TWO_PI).add(mul(w, 2).log()).add(curvature);
 
-    NDArray narrowness = w.mul(centre.abs().maximum(1));
+    NDArray narrowness = w.mul(maximum(centre.abs(), 1));
     return NDArrays.where(narrowness.lt(NARROW_BOX), midpoint, logDifference);
   }
 

@@ -1,5 +1,8 @@
 package dev.mirrorpo.learning.policy;
 
+import static dev.mirrorpo.learning.nn.ScalarOps.mul;
+import static dev.mirrorpo.learning.nn.ScalarOps.sub;
+
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -92,7 +95,7 @@ public final class GaussianPolicy implements AutoCloseable {
   public NDArray logProb(NDArray normalizedObservations, NDArray actions) {
     NDArray mean = mean(normalizedObservations);
     NDArray z = actions.sub(mean).mul(logStd.neg().exp());
-    return z.square().mul(-0.5).sub(logStd).sub(HALF_LOG_TWO_PI).sum(new int[] {1});
+    return sub(mul(z.square(), -0.5).sub(logStd), HALF_LOG_TWO_PI).sum(new int[] {1});
   }
 
   /** Mean actions (row-major N × act) and σ (act) for raw observations, outside autograd. */

@@ -1,5 +1,8 @@
 package dev.mirrorpo.learning.ppo;
 
+import static dev.mirrorpo.learning.nn.ScalarOps.add;
+import static dev.mirrorpo.learning.nn.ScalarOps.mul;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -285,13 +288,13 @@ public final class Ppo implements AutoCloseable {
 
             NDArray value = critic.forward(x).reshape(size);
             NDArray valueClipped = oldValue.add(value.sub(oldValue).clip(-config.clip(), config.clip()));
-            NDArray valueLoss = value.sub(target).square().maximum(valueClipped.sub(target).square()).mean().mul(0.5);
+            NDArray valueLoss = mul(value.sub(target).square().maximum(valueClipped.sub(target).square()).mean(), 0.5);
 
-            NDArray loss = policyLoss.add(valueLoss.mul(config.valueCoefficient()));
+            NDArray loss = policyLoss.add(mul(valueLoss, config.valueCoefficient()));
             if (config.entropyCoefficient() != 0) {
               // The entropy of a diagonal Gaussian depends only on log σ.
-              NDArray entropy = policy.logStd().add(0.5 + 0.5 * StrictMath.log(2 * Math.PI)).sum();
-              loss = loss.sub(entropy.mul(config.entropyCoefficient()));
+              NDArray entropy = add(policy.logStd(), 0.5 + 0.5 * StrictMath.log(2 * Math.PI)).sum();
+              loss = loss.sub(mul(entropy, config.entropyCoefficient()));
             }
             collector.backward(loss);
           }
