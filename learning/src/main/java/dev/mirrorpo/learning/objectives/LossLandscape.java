@@ -2,10 +2,9 @@ package dev.mirrorpo.learning.objectives;
 
 import static dev.mirrorpo.learning.nn.ScalarOps.mul;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import dev.mirrorpo.learning.nn.GradientTape;
 import ai.djl.ndarray.NDManager;
-import ai.djl.training.GradientCollector;
 
 /**
  * An objective's loss and its gradients over a grid of (log π(τ_w), log π(τ_l)), as in the MPO
@@ -70,13 +69,13 @@ public record LossLandscape(
       NDArray referenceSum = mul(referenceMean, stepsTimesDims);
       PairBatch.Reference reference = new PairBatch.Reference(referenceSum, referenceSum, referenceMean, referenceMean);
       float[] losses;
-      try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+      try (GradientTape tape = GradientTape.record()) {
         PairBatch batch = new PairBatch(mul(chosenMean, stepsTimesDims), mul(rejectedMean, stepsTimesDims), chosenMean,
             rejectedMean, lengths, lengths, reference);
         NDArray pairLosses = objective.pairLosses(batch);
         losses = pairLosses.toFloatArray();
         // Pairs are independent, so the gradient of the sum holds each pair's own gradient.
-        collector.backward(pairLosses.sum());
+        tape.backward(pairLosses.sum());
       }
       return new LossLandscape(grid, square(losses, steps), square(chosenMean.getGradient().toFloatArray(), steps),
           square(rejectedMean.getGradient().toFloatArray(), steps), length, actionSize, centre);

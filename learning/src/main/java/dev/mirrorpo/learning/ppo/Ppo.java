@@ -3,12 +3,11 @@ package dev.mirrorpo.learning.ppo;
 import static dev.mirrorpo.learning.nn.ScalarOps.add;
 import static dev.mirrorpo.learning.nn.ScalarOps.mul;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import dev.mirrorpo.learning.nn.GradientTape;
 import dev.mirrorpo.envs.Step;
 import dev.mirrorpo.envs.Task;
 import dev.mirrorpo.envs.VecEnv;
@@ -253,7 +252,6 @@ public final class Ppo implements AutoCloseable {
     int[] order = new int[batch];
     Arrays.setAll(order, i -> i);
     float[] theta = concat(policy.parameters().values(), criticParameters.values());
-    Engine engine = Engine.getEngine("PyTorch");
     for (int epoch = 0; epoch < config.epochs(); epoch++) {
       Permutations.shuffle(order, shuffle);
       for (int first = 0; first < batch; first += size) {
@@ -280,7 +278,7 @@ public final class Ppo implements AutoCloseable {
           NDArray oldValue = criticManager.create(mbOldValues);
           NDArray advantage = criticManager.create(mbAdvantages);
           NDArray target = criticManager.create(mbReturns);
-          try (GradientCollector collector = engine.newGradientCollector()) {
+          try (GradientTape tape = GradientTape.record()) {
             NDArray ratio = policy.logProb(x, a).sub(oldLogProb).exp();
             NDArray surrogate = advantage.mul(ratio);
             NDArray clipped = advantage.mul(ratio.clip(1 - config.clip(), 1 + config.clip()));
@@ -296,7 +294,7 @@ public final class Ppo implements AutoCloseable {
               NDArray entropy = add(policy.logStd(), 0.5 + 0.5 * StrictMath.log(2 * Math.PI)).sum();
               loss = loss.sub(mul(entropy, config.entropyCoefficient()));
             }
-            collector.backward(loss);
+            tape.backward(loss);
           }
         }
         float[] gradient = concat(policy.parameters().takeGradients(), criticParameters.takeGradients());

@@ -1,12 +1,11 @@
 package dev.mirrorpo.learning.training;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import dev.mirrorpo.learning.nn.GradientTape;
 import dev.mirrorpo.learning.Permutations;
 import dev.mirrorpo.learning.Seeds;
 import dev.mirrorpo.learning.nn.Adam;
@@ -89,7 +88,6 @@ public final class OfflineTrainer {
    */
   private TrainingResult runEpochs(GaussianPolicy policy, PairedTrajectories data, Objective objective,
       References reference, int from, int to, long seed, List<Double> losses, long[] steps, Listener listener) {
-    Engine engine = Engine.getEngine("PyTorch");
     Adam adam = Adam.withEpsilon(policy.parameters().size(), 1e-8);
     float[] theta = policy.parameters().values();
     int pairs = data.pairs();
@@ -103,14 +101,14 @@ public final class OfflineTrainer {
         int[] batch = Arrays.copyOfRange(order, first, Math.min(pairs, first + config.minibatchPairs()));
         float loss;
         try (NDScope scope = new NDScope()) {
-          try (GradientCollector collector = engine.newGradientCollector()) {
+          try (GradientTape tape = GradientTape.record()) {
             NDArray lossArray = objective.loss(pairBatch(policy, data, batch, reference));
             loss = lossArray.getFloat();
             if (!Float.isFinite(loss)) {
               policy.parameters().takeGradients(); // nothing was backpropagated; keep the state clean
               return diverged(objective, epoch, steps[0], losses, "loss is " + loss);
             }
-            collector.backward(lossArray);
+            tape.backward(lossArray);
           }
         }
         float[] gradient = policy.parameters().takeGradients();

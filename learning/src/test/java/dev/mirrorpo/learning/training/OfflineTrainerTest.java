@@ -14,6 +14,7 @@ import dev.mirrorpo.envs.Step;
 import dev.mirrorpo.envs.Task;
 import dev.mirrorpo.envs.Tasks;
 import dev.mirrorpo.envs.VecEnv;
+import dev.mirrorpo.learning.TorchThreads;
 import dev.mirrorpo.learning.objectives.Objective;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.learning.objectives.PairBatch;
@@ -25,6 +26,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,6 +168,31 @@ class OfflineTrainerTest {
     }
     assertArrayEquals(weights[0], weights[1]);
     assertFalse(Arrays.equals(weights[0], weights[2]), "another seed shuffles the pairs differently");
+  }
+
+  /** Trainings on two threads of one JVM at once (as Beam workers run them) match one run alone. */
+  @Test
+  void concurrentTrainingsMatchASingleOne() throws Exception {
+    TrainerConfig config = new TrainerConfig(2, 1, 2, 1e-3, 1.3, 0.1);
+    Callable<float[]> training = () -> {
+      TorchThreads.applyToCurrentThread();
+      try (GaussianPolicy policy = freshPolicy(3)) {
+        TrainingResult result = new OfflineTrainer(config).train(policy, base, Objectives.create("simpo", Map.of()), 4,
+            new OfflineTrainer.Listener() {});
+        assertTrue(result.completed(), result.message());
+        return policy.parameters().values();
+      }
+    };
+    float[] alone = training.call();
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<float[]>> together = threads.invokeAll(List.of(training, training));
+      for (Future<float[]> weights : together) {
+        assertArrayEquals(alone, weights.get());
+      }
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   @Test
