@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = VersionProvider.class,
     description = "Discover preference-optimization objectives on MuJoCo tasks.",
-    subcommands = {EnvsCommand.class, AgentsCommand.class, DatasetCommand.class, ObjectivesCommand.class})
+    subcommands = {EnvsCommand.class, AgentsCommand.class, DatasetCommand.class, ObjectivesCommand.class,
+        BenchmarkCommand.class})
 public final class Mirrorpo implements Runnable {
   /** Exit code of a run that failed on bad input or a failing part; usage errors exit with 2. */
   static final int FAILURE = 1;

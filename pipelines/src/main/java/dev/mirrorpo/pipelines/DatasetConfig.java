@@ -1,20 +1,8 @@
 package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.learning.data.Quality;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * A dataset preset (configs/*.yaml), as written; {@link DatasetPipeline} resolves it against the
@@ -36,7 +24,7 @@ public record DatasetConfig(Path file, String task, Path target, Path original, 
   public static final int DEFAULT_PAIRS_PER_CHUNK = 128;
 
   private static final List<String> KEYS = List.of("task", "target", "original", "quality", "pairs", "length",
-      "seed", "temperature", "noise", "poor_judge", "rollout_batch", "pairs_per_chunk");
+      "seed", "temperature", "noise", "poor_judge", "rollout_batch", "pairs_per_chunk", BenchmarkConfig.KEY);
   private static final List<String> POOR_JUDGE_KEYS = List.of("agreement", "return_gap", "temperature", "original");
 
   /**
@@ -55,24 +43,11 @@ public record DatasetConfig(Path file, String task, Path target, Path original, 
    *     YAML, an unknown key, a missing key or a value of the wrong type
    */
   public static DatasetConfig load(Path file) {
-    Object document;
-    try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      LoaderOptions options = new LoaderOptions();
-      options.setAllowDuplicateKeys(false);
-      document = new Yaml(new SafeConstructor(options)).load(reader);
-    } catch (NoSuchFileException e) {
-      throw new IllegalArgumentException("config " + file + ": no such file; the presets are in configs/");
-    } catch (IOException e) {
-      throw new IllegalArgumentException("config " + file + " cannot be read: " + e.getMessage());
-    } catch (YAMLException e) {
-      throw new IllegalArgumentException("config " + file + " is not valid YAML: "
-          + e.getMessage().replaceAll("\\s+", " ").strip());
-    }
-    Section root = new Section(file, "", document, KEYS);
+    ConfigSection root = ConfigSection.read(file, KEYS);
     Path base = file.toAbsolutePath().getParent();
     PoorJudge poorJudge = null;
     if (root.has("poor_judge")) {
-      Section section = new Section(file, "poor_judge.", root.values.get("poor_judge"), POOR_JUDGE_KEYS);
+      ConfigSection section = root.section("poor_judge", POOR_JUDGE_KEYS);
       poorJudge = new PoorJudge(section.optionalNumber("temperature"), section.optionalNumber("agreement"),
           section.optionalNumber("return_gap"),
           section.has("original") ? base.resolve(section.text("original")).normalize() : null);
@@ -81,7 +56,7 @@ public record DatasetConfig(Path file, String task, Path target, Path original, 
             + " agents' returns), not both");
       }
     }
-    Quality quality = root.has("quality") ? root.quality("quality") : Quality.BASE;
+    Quality quality = root.has("quality") ? quality(root, "quality") : Quality.BASE;
     return new DatasetConfig(file, root.text("task"), base.resolve(root.text("target")).normalize(),
         base.resolve(root.text("original")).normalize(), quality, root.wholeNumber("pairs"),
         Math.toIntExact(root.wholeNumber("length")), root.wholeNumber("seed"), root.number("temperature"),
@@ -90,80 +65,11 @@ public record DatasetConfig(Path file, String task, Path target, Path original, 
         root.has("pairs_per_chunk") ? Math.toIntExact(root.wholeNumber("pairs_per_chunk")) : DEFAULT_PAIRS_PER_CHUNK);
   }
 
-  /** The keys of one YAML mapping, checked against the keys it may have. */
-  private static final class Section {
-    private final Path file;
-    private final String prefix;
-    private final Map<String, Object> values = new LinkedHashMap<>();
-
-    Section(Path file, String prefix, Object document, List<String> allowed) {
-      this.file = file;
-      this.prefix = prefix;
-      if (!(document instanceof Map<?, ?> map)) {
-        throw problem((prefix.isEmpty() ? "the file" : prefix.substring(0, prefix.length() - 1))
-            + " must be a mapping of keys to values");
-      }
-      Set<String> known = Set.copyOf(allowed);
-      map.forEach((key, value) -> {
-        String name = String.valueOf(key);
-        if (!known.contains(name)) {
-          throw problem("unknown key '" + prefix + name + "'; valid keys: " + prefix
-              + String.join(", " + prefix, allowed));
-        }
-        values.put(name, value);
-      });
-    }
-
-    boolean has(String key) {
-      return values.get(key) != null;
-    }
-
-    String text(String key) {
-      Object value = require(key);
-      if (value instanceof Map || value instanceof List) {
-        throw problem("'" + prefix + key + "' must be a single value, got " + value);
-      }
-      return String.valueOf(value);
-    }
-
-    long wholeNumber(String key) {
-      Object value = require(key);
-      if (value instanceof Integer || value instanceof Long) {
-        return ((Number) value).longValue();
-      }
-      throw problem("'" + prefix + key + "' must be a whole number, got " + value);
-    }
-
-    double number(String key) {
-      Object value = require(key);
-      if (value instanceof Number number) {
-        return number.doubleValue();
-      }
-      throw problem("'" + prefix + key + "' must be a number, got " + value);
-    }
-
-    Quality quality(String key) {
-      try {
-        return Quality.byLabel(text(key));
-      } catch (IllegalArgumentException e) {
-        throw problem(e.getMessage());
-      }
-    }
-
-    Double optionalNumber(String key) {
-      return has(key) ? number(key) : null;
-    }
-
-    private Object require(String key) {
-      Object value = values.get(key);
-      if (value == null) {
-        throw problem("missing key '" + prefix + key + "'");
-      }
-      return value;
-    }
-
-    IllegalArgumentException problem(String message) {
-      return new IllegalArgumentException("config " + file + ": " + message);
+  static Quality quality(ConfigSection section, String key) {
+    try {
+      return Quality.byLabel(section.text(key));
+    } catch (IllegalArgumentException e) {
+      throw section.problem(e.getMessage());
     }
   }
 }

@@ -263,7 +263,7 @@ public final class DatasetPipeline {
     return sum;
   }
 
-  private static String rootCause(Throwable e) {
+  static String rootCause(Throwable e) {
     Throwable cause = e;
     while (cause.getCause() != null && cause.getCause() != cause) {
       cause = cause.getCause();

@@ -2,7 +2,6 @@ package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.learning.data.DatasetStatistics;
 import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
-import dev.mirrorpo.transforms.datasets.WritePreferencePairs;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -22,7 +21,7 @@ import java.util.stream.Stream;
  */
 public final class PreferenceDatasets {
   public static final String MANIFEST = "manifest.json";
-  public static final String DATA = "data";
+  public static final String DATA = PreferencePairFiles.DATA_DIRECTORY;
 
   private PreferenceDatasets() {}
 
@@ -80,18 +79,7 @@ public final class PreferenceDatasets {
 
   /** The finished Parquet files of a dataset, in name order. */
   public static List<Path> dataFiles(Path dataset) {
-    Path data = dataDirectory(dataset);
-    if (!Files.isDirectory(data)) {
-      return List.of();
-    }
-    try (Stream<Path> listing = Files.list(data)) {
-      return listing.filter(p -> p.getFileName().toString().startsWith(WritePreferencePairs.FILE_PREFIX)
-              && p.getFileName().toString().endsWith(WritePreferencePairs.FILE_SUFFIX))
-          .sorted()
-          .toList();
-    } catch (IOException e) {
-      throw failed("cannot list " + data, e);
-    }
+    return PreferencePairFiles.inDataset(dataset);
   }
 
   /** Statistics of every row of the files. */

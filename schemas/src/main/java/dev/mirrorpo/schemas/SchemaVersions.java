@@ -9,5 +9,9 @@ public final class SchemaVersions {
   public static final int PREFERENCE_PAIR =
       ((Number) PreferencePair.getClassSchema().getField("schema_version").defaultVal()).intValue();
 
+  /** Version of {@link BenchmarkResult} rows (BenchmarkResult.avsc). */
+  public static final int BENCHMARK_RESULT =
+      ((Number) BenchmarkResult.getClassSchema().getField("schema_version").defaultVal()).intValue();
+
   private SchemaVersions() {}
 }

@@ -1,5 +1,7 @@
 package dev.mirrorpo.learning.training;
 
+import java.io.Serializable;
+
 /**
  * Offline training settings; {@link #paper()} gives the MPO paper's MuJoCo defaults (DESIGN §7).
  *
@@ -11,7 +13,7 @@ package dev.mirrorpo.learning.training;
  * @param boxHalfWidth h of the action box that makes a step's likelihood a probability (DESIGN §7)
  */
 public record TrainerConfig(int epochs, int sftEpochs, int minibatchPairs, double learningRate, double maxGradNorm,
-    double boxHalfWidth) {
+    double boxHalfWidth) implements Serializable {
 
   public TrainerConfig {
     if (epochs < 1 || minibatchPairs < 1 || sftEpochs < 0 || sftEpochs >= epochs) {

@@ -3,10 +3,12 @@ package dev.mirrorpo.transforms.datasets;
 import dev.mirrorpo.schemas.PreferencePair;
 import dev.mirrorpo.schemas.SchemaVersions;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificData;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.avro.AvroParquetReader;
@@ -15,6 +17,9 @@ import org.apache.parquet.hadoop.util.HadoopInputFile;
 
 /** Reads the Parquet files of a preference dataset into the generated row class. */
 public final class PreferencePairFiles {
+  /** Where a dataset directory keeps its Parquet files. */
+  public static final String DATA_DIRECTORY = "data";
+
   private PreferencePairFiles() {}
 
   /**
@@ -39,6 +44,22 @@ public final class PreferencePairFiles {
       throw unreadable(file, e);
     }
     return rows;
+  }
+
+  /** The finished Parquet files of the dataset in directory {@code dataset} (under data/), in name order. */
+  public static List<Path> inDataset(Path dataset) {
+    Path data = dataset.resolve(DATA_DIRECTORY);
+    if (!Files.isDirectory(data)) {
+      return List.of();
+    }
+    try (Stream<Path> listing = Files.list(data)) {
+      return listing.filter(p -> p.getFileName().toString().startsWith(WritePreferencePairs.FILE_PREFIX)
+              && p.getFileName().toString().endsWith(WritePreferencePairs.FILE_SUFFIX))
+          .sorted()
+          .toList();
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot list " + data + ": " + e.getMessage(), e);
+    }
   }
 
   /** Every row of {@code file}. */

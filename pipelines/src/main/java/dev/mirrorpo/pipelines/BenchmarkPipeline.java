@@ -1,0 +1,334 @@
+package dev.mirrorpo.pipelines;
+
+import dev.mirrorpo.envs.Tasks;
+import dev.mirrorpo.learning.data.Quality;
+import dev.mirrorpo.learning.io.AtomicFiles;
+import dev.mirrorpo.learning.objectives.Objectives;
+import dev.mirrorpo.learning.policy.Agent;
+import dev.mirrorpo.learning.policy.AgentFile;
+import dev.mirrorpo.schemas.BenchmarkResult;
+import dev.mirrorpo.transforms.benchmark.BenchmarkCell;
+import dev.mirrorpo.transforms.benchmark.BenchmarkResultFiles;
+import dev.mirrorpo.transforms.benchmark.CellSettings;
+import dev.mirrorpo.transforms.benchmark.TrainAndEvaluateCells;
+import dev.mirrorpo.transforms.benchmark.WriteBenchmarkResults;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * The baseline benchmark (the paper's Table 2): for each dataset, one Beam pipeline of cells
+ * (algorithm × grid point × seed) → train offline → evaluate online → OUT/results/DATASET/*.parquet.
+ * After each pipeline the driver logs one MLflow run per cell (experiment "mirrorpo-benchmark-TASK");
+ * at the end it writes the tables (markdown and CSV) and benchmark.json. A dataset whose results are
+ * already in OUT is not trained again, so an interrupted benchmark resumes where it stopped.
+ */
+public final class BenchmarkPipeline {
+  static final String RESULTS = "results";
+  static final String DATASETS = "datasets";
+  static final String SUMMARY = "benchmark.json";
+
+  private BenchmarkPipeline() {}
+
+  /** What a benchmark reads; everything else comes from the preset's benchmark section. */
+  public interface Options extends PipelineOptions {
+    @Description("Preset (YAML) with a benchmark section, e.g. configs/quick.yaml")
+    String getConfig();
+
+    void setConfig(String value);
+
+    @Description("Comma-separated algorithms (default: the preset's benchmark.algorithms)")
+    String getAlgos();
+
+    void setAlgos(String value);
+
+    @Description("Comma-separated dataset directories (default: make the preset's benchmark.qualities under OUT/datasets)")
+    String getDatasets();
+
+    void setDatasets(String value);
+
+    @Description("Training seeds per grid point (default: the preset's benchmark.seeds)")
+    Integer getSeeds();
+
+    void setSeeds(Integer value);
+
+    @Description("Output directory")
+    String getOut();
+
+    void setOut(String value);
+
+    @Description("MLflow tracking URI (default: MLFLOW_TRACKING_URI, else http://127.0.0.1:5000)")
+    String getMlflowUri();
+
+    void setMlflowUri(String value);
+  }
+
+  /** Options from Beam arguments, with the same DirectRunner defaults as the dataset pipeline. */
+  public static Options options(String... beamArgs) {
+    PipelineOptionsFactory.register(Options.class);
+    return DatasetPipeline.options(beamArgs).as(Options.class);
+  }
+
+  /** A dataset of the benchmark: its column name, directory, manifest and the manifest's SHA-256. */
+  record Dataset(String name, Path directory, DatasetManifest manifest, String manifestSha256) {
+    String task() {
+      return manifest.config().task();
+    }
+  }
+
+  /** What a finished benchmark wrote. */
+  public record Summary(Path out, Map<String, BenchmarkTable> tables, List<BenchmarkResult> results,
+      String mlflowUri, int runsLogged) {}
+
+  /**
+   * Runs the benchmark the options describe.
+   *
+   * @param beamArgs the Beam arguments as given, for the dataset pipelines it may start
+   * @throws IllegalArgumentException with one message for bad input
+   * @throws IllegalStateException if a pipeline failed (results of finished datasets stay)
+   */
+  public static Summary run(Options options, String[] beamArgs, DatasetPipeline.Origin origin, PrintWriter progress) {
+    if (options.getConfig() == null || options.getOut() == null) {
+      throw new IllegalArgumentException("a benchmark needs a preset (--config) and an output directory (--out)");
+    }
+    Path configFile = Path.of(options.getConfig());
+    BenchmarkConfig config = BenchmarkConfig.load(configFile);
+    List<String> algorithms = options.getAlgos() != null ? algorithms(options.getAlgos()) : config.algorithms();
+    int seeds = options.getSeeds() != null ? options.getSeeds() : config.seeds();
+    if (seeds < 1) {
+      throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
+    }
+    Path out = Path.of(options.getOut());
+
+    List<Dataset> datasets = options.getDatasets() != null
+        ? givenDatasets(options.getDatasets())
+        : madeDatasets(config, configFile, out, beamArgs, origin, progress);
+    Set<String> tasks = new HashSet<>();
+    datasets.forEach(d -> tasks.add(d.task()));
+    for (String task : tasks) {
+      requireStartsOn(config, task);
+    }
+
+    List<BenchmarkResult> results = new ArrayList<>();
+    MlflowLog mlflow = MlflowLog.open(MlflowTracking.resolveUri(options.getMlflowUri()), progress);
+    int logged = 0;
+    for (Dataset dataset : datasets) {
+      List<BenchmarkCell> cells = cells(config, algorithms, seeds, dataset);
+      CellSettings settings = new CellSettings(config.trainer(),
+          config.initialAgent() == null ? null : config.initialAgent().toString(), dataset.task(), config.episodes(),
+          config.evaluationSeed(), config.episodeLength());
+      Path resultsDirectory = out.resolve(RESULTS).resolve(dataset.name());
+      List<BenchmarkResult> rows = existingResults(resultsDirectory, cells);
+      if (rows == null) {
+        rows = trainAndEvaluate(options, dataset, cells, settings, resultsDirectory, progress);
+      } else {
+        progress.printf("benchmark: %s already has its %d results in %s%n", dataset.name(), rows.size(),
+            resultsDirectory);
+      }
+      results.addAll(rows);
+      logged += mlflow.log(rows, dataset, config, origin, out);
+    }
+
+    Map<String, BenchmarkTable> tables = new LinkedHashMap<>();
+    List<String> columns = datasets.stream().map(Dataset::name).toList();
+    for (String task : tasks.stream().sorted().toList()) {
+      BenchmarkTable table = BenchmarkTable.of(task, algorithms, columns, results);
+      tables.put(task, table);
+      AtomicFiles.writeString(out.resolve("table-" + task + ".md"), table.markdown());
+      AtomicFiles.writeString(out.resolve("table-" + task + ".csv"), table.csv());
+    }
+    AtomicFiles.writeString(out.resolve(SUMMARY), BenchmarkSummaryJson.of(config, algorithms, seeds, datasets, origin,
+        options.getRunner().getSimpleName()));
+    return new Summary(out, tables, results, mlflow.uri(), logged);
+  }
+
+  private static List<String> algorithms(String list) {
+    List<String> algorithms = Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty()).toList();
+    for (String algorithm : algorithms) {
+      if (!Objectives.names().contains(algorithm)) {
+        throw new IllegalArgumentException("unknown algorithm '" + algorithm + "' in --algos; known: "
+            + String.join(", ", Objectives.names()));
+      }
+    }
+    if (algorithms.isEmpty()) {
+      throw new IllegalArgumentException("--algos names no algorithm");
+    }
+    return algorithms;
+  }
+
+  private static List<Dataset> givenDatasets(String list) {
+    List<Path> directories = Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty())
+        .map(Path::of).toList();
+    List<DatasetManifest> manifests = new ArrayList<>();
+    for (Path directory : directories) {
+      manifests.add(PreferenceDatasets.inspect(directory).manifest());
+    }
+    // Columns are named by quality, unless two datasets share one (noisy 0.1 and 0.2): then by directory.
+    Set<String> qualities = new HashSet<>();
+    boolean unique = manifests.stream().allMatch(m -> qualities.add(m.config().quality()));
+    List<Dataset> datasets = new ArrayList<>();
+    for (int i = 0; i < directories.size(); i++) {
+      Path directory = directories.get(i);
+      String name = unique ? manifests.get(i).config().quality() : directory.toAbsolutePath().normalize()
+          .getFileName().toString();
+      datasets.add(new Dataset(name, directory, manifests.get(i),
+          PreferenceDatasets.sha256(PreferenceDatasets.manifestFile(directory))));
+    }
+    return datasets;
+  }
+
+  /** The preset's qualities under OUT/datasets/QUALITY, generated unless a finished one is there. */
+  private static List<Dataset> madeDatasets(BenchmarkConfig config, Path configFile, Path out, String[] beamArgs,
+      DatasetPipeline.Origin origin, PrintWriter progress) {
+    List<String> directories = new ArrayList<>();
+    for (Quality quality : config.qualities()) {
+      Path directory = out.resolve(DATASETS).resolve(quality.label());
+      if (!Files.exists(PreferenceDatasets.manifestFile(directory))) {
+        DatasetPipeline.Options datasetOptions = DatasetPipeline.options(beamArgs);
+        datasetOptions.setConfig(configFile.toString());
+        datasetOptions.setQuality(quality.label());
+        datasetOptions.setOut(directory.toString());
+        datasetOptions.setOverwrite(true);
+        DatasetPipeline.generate(datasetOptions, origin, progress);
+      }
+      directories.add(directory.toString());
+    }
+    return givenDatasets(String.join(",", directories));
+  }
+
+  private static void requireStartsOn(BenchmarkConfig config, String task) {
+    if (config.initialAgent() == null) {
+      return;
+    }
+    Agent agent = AgentFile.read(config.initialAgent());
+    try {
+      agent.requireCompatible(Tasks.byName(task));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("benchmark.initial_policy " + config.initialAgent() + " does not fit the "
+          + task + " datasets: " + e.getMessage());
+    } finally {
+      agent.policy().close();
+    }
+  }
+
+  /** Every algorithm × grid point × seed (1..seeds) on one dataset. */
+  static List<BenchmarkCell> cells(BenchmarkConfig config, List<String> algorithms, int seeds, Dataset dataset) {
+    List<BenchmarkCell> cells = new ArrayList<>();
+    for (String algorithm : algorithms) {
+      List<Map<String, Double>> points = config.grid().getOrDefault(algorithm, List.of(Map.of()));
+      for (int point = 0; point < points.size(); point++) {
+        Objectives.create(algorithm, points.get(point)); // a bad grid value fails here, before any work
+        for (long seed = 1; seed <= seeds; seed++) {
+          cells.add(new BenchmarkCell(dataset.name(), dataset.directory().toString(), dataset.manifestSha256(),
+              algorithm, point, points.get(point), seed));
+        }
+      }
+    }
+    return cells;
+  }
+
+  /**
+   * The results already in {@code directory} if they are exactly these cells' (a resumed benchmark), null
+   * if there are none.
+   */
+  private static List<BenchmarkResult> existingResults(Path directory, List<BenchmarkCell> cells) {
+    List<Path> files = resultFiles(directory);
+    if (files.isEmpty()) {
+      return null;
+    }
+    List<BenchmarkResult> rows = new ArrayList<>();
+    files.forEach(file -> rows.addAll(BenchmarkResultFiles.read(file)));
+    Set<String> planned = new HashSet<>();
+    cells.forEach(cell -> planned.add(cell.datasetSha256() + " " + cell.key()));
+    Set<String> found = new HashSet<>();
+    rows.forEach(row -> found.add(row.getDatasetSha256() + " " + row.getAlgorithm() + "/" + row.getGridPoint() + "/"
+        + row.getDataset() + "/" + row.getSeed()));
+    if (!planned.equals(found)) {
+      throw new IllegalArgumentException(directory + " holds results of another benchmark (other algorithms, grid,"
+          + " seeds or dataset); choose another --out, or delete " + directory + " to train again");
+    }
+    return rows;
+  }
+
+  private static List<Path> resultFiles(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      return List.of();
+    }
+    try (Stream<Path> listing = Files.list(directory)) {
+      return listing.filter(p -> p.getFileName().toString().startsWith(WriteBenchmarkResults.FILE_PREFIX)
+          && p.getFileName().toString().endsWith(WriteBenchmarkResults.FILE_SUFFIX)).sorted().toList();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot list " + directory + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static List<BenchmarkResult> trainAndEvaluate(Options options, Dataset dataset, List<BenchmarkCell> cells,
+      CellSettings settings, Path resultsDirectory, PrintWriter progress) {
+    Pipeline pipeline = Pipeline.create(options);
+    pipeline
+        .apply("TrainAndEvaluateCells", TrainAndEvaluateCells.of(cells, settings))
+        .apply("WriteBenchmarkResults", WriteBenchmarkResults.to(resultsDirectory.toString()));
+    progress.printf(Locale.ROOT, "benchmark: %s (%s, %d pairs): %d cells with %s%n", dataset.name(), dataset.task(),
+        dataset.manifest().counts().pairs(), cells.size(), options.getRunner().getSimpleName());
+    progress.flush();
+    long started = System.nanoTime();
+    boolean direct = options.getRunner() == DirectRunner.class;
+    if (direct) {
+      options.as(DirectOptions.class).setBlockOnRun(false);
+    }
+    PipelineResult.State state;
+    try {
+      PipelineResult result = pipeline.run();
+      if (direct) {
+        try (ProgressDisplay display = ProgressDisplay.start(progress, "benchmark " + dataset.name(), "cells",
+            cells.size(), () -> cellsDone(result))) {
+          state = result.waitUntilFinish();
+        }
+      } else {
+        state = result.waitUntilFinish();
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("the benchmark pipeline of " + dataset.name() + " failed ("
+          + DatasetPipeline.rootCause(e) + "); results of finished datasets are in " + resultsDirectory.getParent(), e);
+    }
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("the benchmark pipeline of " + dataset.name() + " ended in state " + state);
+    }
+    List<BenchmarkResult> rows = new ArrayList<>();
+    resultFiles(resultsDirectory).forEach(file -> rows.addAll(BenchmarkResultFiles.read(file)));
+    progress.printf(Locale.ROOT, "benchmark: %s done, %d cells in %s → %s%n", dataset.name(), rows.size(),
+        ProgressDisplay.duration((System.nanoTime() - started) / 1e9), resultsDirectory);
+    progress.flush();
+    return rows;
+  }
+
+  private static long cellsDone(PipelineResult result) {
+    long sum = 0;
+    for (MetricResult<Long> counter : result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(TrainAndEvaluateCells.class, TrainAndEvaluateCells.CELLS_COUNTER))
+        .build()).getCounters()) {
+      sum += counter.getAttempted();
+    }
+    return sum;
+  }
+}

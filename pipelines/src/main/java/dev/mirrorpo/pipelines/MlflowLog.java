@@ -1,0 +1,118 @@
+package dev.mirrorpo.pipelines;
+
+import dev.mirrorpo.schemas.BenchmarkResult;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The benchmark's view in MLflow: one run per cell (params, final return, learning curve) under the
+ * experiment "mirrorpo-benchmark-TASK". Logging happens in the driver after a dataset's pipeline has
+ * finished, from the Parquet results, so a retried bundle never logs twice, and a rerun of the same
+ * benchmark adds nothing. An unreachable server is reported once and the benchmark goes on.
+ */
+final class MlflowLog {
+  static final String EXPERIMENT_PREFIX = "mirrorpo-benchmark-";
+
+  private final String uri;
+  private final PrintWriter progress;
+  private MlflowTracking tracking;
+
+  private MlflowLog(String uri, MlflowTracking tracking, PrintWriter progress) {
+    this.uri = uri;
+    this.tracking = tracking;
+    this.progress = progress;
+  }
+
+  static MlflowLog open(String uri, PrintWriter progress) {
+    try {
+      return new MlflowLog(uri, MlflowTracking.connect(uri), progress);
+    } catch (IllegalStateException e) {
+      progress.println("benchmark: not logging to MLflow: " + e.getMessage() + "; the results are in Parquet");
+      progress.flush();
+      return new MlflowLog(uri, null, progress);
+    }
+  }
+
+  /** The server's URI if logging works, else null. */
+  String uri() {
+    return tracking == null ? null : uri;
+  }
+
+  /** Logs the cells' runs that are not there yet; returns how many were logged now. */
+  int log(List<BenchmarkResult> rows, BenchmarkPipeline.Dataset dataset, BenchmarkConfig config,
+      DatasetPipeline.Origin origin, Path out) {
+    if (tracking == null) {
+      return 0;
+    }
+    int logged = 0;
+    try {
+      String experiment = tracking.experiment(EXPERIMENT_PREFIX + dataset.task());
+      for (BenchmarkResult row : rows) {
+        if (tracking.log(experiment, record(row, dataset, config, origin, out)).now()) {
+          logged++;
+        }
+      }
+    } catch (RuntimeException e) {
+      progress.println("benchmark: MLflow logging stopped (" + e.getMessage() + "); the results are in Parquet");
+      progress.flush();
+      tracking.close();
+      tracking = null;
+    }
+    return logged;
+  }
+
+  private static MlflowTracking.RunRecord record(BenchmarkResult row, BenchmarkPipeline.Dataset dataset,
+      BenchmarkConfig config, DatasetPipeline.Origin origin, Path out) {
+    String cell = row.getAlgorithm() + "/" + row.getGridPoint() + "/" + row.getDataset() + "/" + row.getSeed();
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("algorithm", row.getAlgorithm().toString());
+    params.put("dataset", row.getDataset().toString());
+    params.put("dataset_quality", dataset.manifest().config().quality());
+    params.put("dataset_path", dataset.directory().toAbsolutePath().normalize().toString());
+    params.put("dataset_pairs", Long.toString(dataset.manifest().counts().pairs()));
+    params.put("grid_point", Integer.toString(row.getGridPoint()));
+    row.getHyperParameters().forEach((k, v) -> params.put("hp." + k, Double.toString(v)));
+    params.put("seed", Long.toString(row.getSeed()));
+    params.put("trainer.epochs", Integer.toString(config.trainer().epochs()));
+    params.put("trainer.sft_epochs", Integer.toString(config.trainer().sftEpochs()));
+    params.put("trainer.minibatch_pairs", Integer.toString(config.trainer().minibatchPairs()));
+    params.put("trainer.learning_rate", Double.toString(config.trainer().learningRate()));
+    params.put("trainer.max_grad_norm", Double.toString(config.trainer().maxGradNorm()));
+    params.put("trainer.box_half_width", Double.toString(config.trainer().boxHalfWidth()));
+    params.put("initial_policy", config.initialAgent() == null ? "scratch" : config.initialAgent().toString());
+    params.put("evaluation.episodes", Integer.toString(row.getEpisodes()));
+    params.put("evaluation.seed", Long.toString(row.getEvaluationSeed()));
+    params.put("config_file", config.file().toAbsolutePath().normalize().toString());
+    params.put("command", origin.command());
+    params.put("git_commit", origin.gitCommit());
+
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("final_return", row.getMeanReturn());
+    metrics.put("final_return_standard_error", row.getStandardError());
+    metrics.put("steps", (double) row.getSteps());
+    metrics.put("train_seconds", row.getTrainSeconds());
+    metrics.put("evaluate_seconds", row.getEvaluateSeconds());
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("mirrorpo.status", row.getStatus().toString());
+    tags.put("mirrorpo.message", row.getMessage().toString());
+    tags.put("mirrorpo.results", out.toAbsolutePath().normalize().toString());
+    String identity = out.toAbsolutePath().normalize() + " " + row.getDatasetSha256() + " " + cell;
+    return new MlflowTracking.RunRecord(sha256(identity), cell, params, metrics,
+        Map.of("epoch_loss", List.copyOf(row.getEpochLosses())), tags, !"COMPLETED".equals(row.getStatus().toString()));
+  }
+
+  private static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

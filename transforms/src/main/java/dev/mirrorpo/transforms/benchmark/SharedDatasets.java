@@ -1,0 +1,31 @@
+package dev.mirrorpo.transforms.benchmark;
+
+import dev.mirrorpo.learning.policy.RunningMeanVar;
+import dev.mirrorpo.learning.training.PairedTrajectories;
+import dev.mirrorpo.transforms.datasets.PairedTrajectoriesReader;
+import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
+import java.nio.file.Path;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Datasets loaded once per worker JVM and shared read-only by every cell that trains on them
+ * (DESIGN §9): a paper-size dataset takes seconds to read and hundreds of MB to hold.
+ */
+final class SharedDatasets {
+  /** A dataset in memory with the statistics of its observations (the normaliser of a fresh policy). */
+  record Loaded(PairedTrajectories data, RunningMeanVar observationStatistics) {}
+
+  private static final ConcurrentHashMap<String, Loaded> LOADED = new ConcurrentHashMap<>();
+
+  private SharedDatasets() {}
+
+  /** The dataset in {@code directory} (its data/*.parquet files), read on first use. */
+  static Loaded get(String directory) {
+    return LOADED.computeIfAbsent(directory, SharedDatasets::read);
+  }
+
+  private static Loaded read(String directory) {
+    PairedTrajectories trajectories = PairedTrajectoriesReader.read(PreferencePairFiles.inDataset(Path.of(directory)));
+    return new Loaded(trajectories, trajectories.observationStatistics());
+  }
+}

@@ -1,0 +1,124 @@
+package dev.mirrorpo.transforms.benchmark;
+
+import dev.mirrorpo.envs.EpisodeStats;
+import dev.mirrorpo.learning.TorchThreads;
+import dev.mirrorpo.learning.objectives.Objective;
+import dev.mirrorpo.learning.objectives.Objectives;
+import dev.mirrorpo.learning.policy.AgentFile;
+import dev.mirrorpo.learning.policy.GaussianPolicy;
+import dev.mirrorpo.learning.policy.PolicyArchitecture;
+import dev.mirrorpo.learning.training.OfflineTrainer;
+import dev.mirrorpo.learning.training.PairedTrajectories;
+import dev.mirrorpo.learning.training.TrainingResult;
+import dev.mirrorpo.schemas.BenchmarkResult;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
+import org.apache.beam.sdk.metrics.Counter;
+import org.apache.beam.sdk.metrics.Metrics;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Reshuffle;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+
+/**
+ * Benchmark cells → Reshuffle → train offline with the cell's objective and evaluate online with the
+ * true reward → one {@link BenchmarkResult} per cell. A cell whose training diverges yields a result
+ * with status DIVERGED and a NaN return; it never fails the pipeline.
+ */
+public final class TrainAndEvaluateCells extends PTransform<PBegin, PCollection<BenchmarkResult>> {
+  /** Counter of finished cells, for progress displays. */
+  public static final String CELLS_COUNTER = "cells";
+
+  private final List<BenchmarkCell> cells;
+  private final CellSettings settings;
+
+  private TrainAndEvaluateCells(List<BenchmarkCell> cells, CellSettings settings) {
+    this.cells = cells;
+    this.settings = settings;
+  }
+
+  public static TrainAndEvaluateCells of(List<BenchmarkCell> cells, CellSettings settings) {
+    return new TrainAndEvaluateCells(List.copyOf(cells), settings);
+  }
+
+  @Override
+  public PCollection<BenchmarkResult> expand(PBegin begin) {
+    return begin
+        .apply("Cells", Create.of(cells).withCoder(SerializableCoder.of(BenchmarkCell.class)))
+        .apply("SpreadCellsOverWorkers", Reshuffle.viaRandomKey())
+        .apply("TrainAndEvaluate", ParDo.of(new TrainAndEvaluateFn(settings)))
+        .setCoder(AvroCoder.specific(BenchmarkResult.class));
+  }
+
+  static final class TrainAndEvaluateFn extends DoFn<BenchmarkCell, BenchmarkResult> {
+    private final Counter cellsDone = Metrics.counter(TrainAndEvaluateCells.class, CELLS_COUNTER);
+    private final CellSettings settings;
+
+    TrainAndEvaluateFn(CellSettings settings) {
+      this.settings = settings;
+    }
+
+    @ProcessElement
+    public void processElement(@Element BenchmarkCell cell, OutputReceiver<BenchmarkResult> out) {
+      TorchThreads.applyToCurrentThread();
+      out.output(run(cell, settings));
+      cellsDone.inc();
+    }
+  }
+
+  /** Trains and evaluates one cell; the pure core of the DoFn. */
+  static BenchmarkResult run(BenchmarkCell cell, CellSettings settings) {
+    SharedDatasets.Loaded dataset = SharedDatasets.get(cell.datasetPath());
+    Objective objective = Objectives.create(cell.algorithm(), cell.hyperParameters());
+    long trainStart = System.nanoTime();
+    try (GaussianPolicy policy = initialPolicy(settings, dataset, cell.seed())) {
+      TrainingResult training = new OfflineTrainer(settings.trainer())
+          .train(policy, dataset.data(), objective, cell.seed(), new OfflineTrainer.Listener() {});
+      double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+      long evaluateStart = System.nanoTime();
+      EpisodeStats stats = training.completed() ? settings.evaluator().evaluate(policy) : null;
+      double evaluateSeconds = (System.nanoTime() - evaluateStart) / 1e9;
+      return BenchmarkResult.newBuilder()
+          .setTask(settings.evaluationTask())
+          .setDataset(cell.dataset())
+          .setDatasetPath(cell.datasetPath())
+          .setDatasetSha256(cell.datasetSha256())
+          .setAlgorithm(cell.algorithm())
+          .setGridPoint(cell.gridPoint())
+          .setHyperParameters(new TreeMap<>(objective.hyperParameters()))
+          .setSeed(cell.seed())
+          .setStatus(training.status().name())
+          .setMessage(training.message())
+          .setSteps(training.steps())
+          .setEpochLosses(training.epochLosses())
+          .setMeanReturn(stats == null ? Double.NaN : stats.meanReturn())
+          .setStandardError(stats == null ? Double.NaN : stats.standardError())
+          .setEpisodes(settings.episodes())
+          .setEvaluationSeed(settings.evaluationSeed())
+          .setTrainSeconds(trainSeconds)
+          .setEvaluateSeconds(evaluateSeconds)
+          .build();
+    }
+  }
+
+  /**
+   * From scratch: fresh weights from the seed, the normaliser fitted on the dataset (the learner sees
+   * only the data). From an agent: its weights and its own normaliser.
+   */
+  static GaussianPolicy initialPolicy(CellSettings settings, SharedDatasets.Loaded dataset, long seed) {
+    if (settings.initialAgent() != null) {
+      return AgentFile.read(Path.of(settings.initialAgent())).policy();
+    }
+    PairedTrajectories data = dataset.data();
+    try (GaussianPolicy init = GaussianPolicy.initialize(
+        PolicyArchitecture.gaussianMlp(data.observationSize(), data.actionSize()), seed)) {
+      return GaussianPolicy.of(init.architecture(), init.parameters().values(), dataset.observationStatistics());
+    }
+  }
+}
