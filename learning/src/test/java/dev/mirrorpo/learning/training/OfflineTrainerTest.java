@@ -168,6 +168,12 @@ class OfflineTrainerTest {
     }
     assertArrayEquals(weights[0], weights[1]);
     assertFalse(Arrays.equals(weights[0], weights[2]), "another seed shuffles the pairs differently");
+    Evaluator evaluator = new Evaluator(HOPPER, 8, 11, 200);
+    try (GaussianPolicy a = freshPolicy(1); GaussianPolicy b = freshPolicy(1)) {
+      a.parameters().setValues(weights[0]);
+      b.parameters().setValues(weights[1]);
+      assertEquals(evaluator.evaluate(a), evaluator.evaluate(b), "same weights, same evaluation");
+    }
   }
 
   /** Trainings on two threads of one JVM at once (as Beam workers run them) match one run alone. */

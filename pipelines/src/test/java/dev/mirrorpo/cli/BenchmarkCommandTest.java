@@ -1,0 +1,79 @@
+package dev.mirrorpo.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mirrorpo.pipelines.DatasetPipeline;
+import dev.mirrorpo.pipelines.TestDatasets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad input to `mirrorpo benchmark`: one line naming the problem, exit code 2, nothing trained. */
+class BenchmarkCommandTest {
+  @TempDir static Path work;
+  private static Path dataset;
+
+  @BeforeAll
+  static void makeATinyHopperDataset() {
+    TestDatasets.agent(work, "target", "hopper", 1, null);
+    TestDatasets.agent(work, "original", "hopper", 2, null);
+    TestDatasets.agent(work, "ant", "ant", 3, null);
+    Path preset = TestDatasets.preset(work, "tiny", "hopper", "target.agent.json", "original.agent.json",
+        "pairs: 4", "length: 10", "seed: 1", "temperature: 1.0", "rollout_batch: 4", "pairs_per_chunk: 4");
+    dataset = work.resolve("dataset");
+    DatasetPipeline.Options options = DatasetPipeline.options("--runner=DirectRunner");
+    options.setConfig(preset.toString());
+    options.setOut(dataset.toString());
+    DatasetPipeline.generate(options, new DatasetPipeline.Origin("test", "unknown", "now"),
+        new PrintWriter(new StringWriter()));
+  }
+
+  private static Path preset(String name, String... benchmarkLines) {
+    String[] lines = new String[benchmarkLines.length + 5];
+    lines[0] = "pairs: 4";
+    lines[1] = "length: 10";
+    lines[2] = "seed: 1";
+    lines[3] = "temperature: 1.0";
+    lines[4] = "benchmark:";
+    System.arraycopy(benchmarkLines, 0, lines, 5, benchmarkLines.length);
+    return TestDatasets.preset(work, name, "hopper", "target.agent.json", "original.agent.json", lines);
+  }
+
+  private static void assertOneLineUsageError(CliRun run, String expected) {
+    assertEquals(2, run.exitCode(), run.err());
+    assertEquals(1, run.err().strip().lines().count(), run.err());
+    assertTrue(run.err().contains(expected), run.err());
+  }
+
+  @Test
+  void unknownAlgorithm() {
+    Path config = preset("unknown-algo", "  seeds: 1");
+    assertOneLineUsageError(CliRun.of("benchmark", "--config", config.toString(), "--algos", "dpo,dop",
+        "--datasets", dataset.toString(), "--out", work.resolve("o1").toString()), "unknown algorithm 'dop'");
+  }
+
+  @Test
+  void unknownHyperParameterInTheGrid() {
+    Path config = preset("unknown-parameter", "  grid: {dpo: {gamma: [1.0]}}");
+    assertOneLineUsageError(CliRun.of("benchmark", "--config", config.toString(), "--datasets", dataset.toString(),
+        "--out", work.resolve("o2").toString()), "unknown key 'benchmark.grid.dpo.gamma'");
+  }
+
+  @Test
+  void anInitialPolicyOfAnotherTaskThanTheDataset() {
+    Path config = preset("ant-start", "  initial_policy: ant.agent.json");
+    assertOneLineUsageError(CliRun.of("benchmark", "--config", config.toString(), "--datasets", dataset.toString(),
+        "--out", work.resolve("o3").toString()), "does not fit the hopper datasets");
+  }
+
+  @Test
+  void aDatasetDirectoryThatDoesNotExist() {
+    Path config = preset("missing-dataset", "  seeds: 1");
+    assertOneLineUsageError(CliRun.of("benchmark", "--config", config.toString(), "--datasets",
+        work.resolve("nowhere").toString(), "--out", work.resolve("o4").toString()), "no dataset directory");
+  }
+}
