@@ -2,8 +2,6 @@ package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.learning.data.Quality;
 import dev.mirrorpo.learning.objectives.Objectives;
-import dev.mirrorpo.learning.training.Evaluator;
-import dev.mirrorpo.learning.training.TrainerConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,22 +19,16 @@ import java.util.TreeMap;
  * @param seeds training seeds per grid point: 1..seeds
  * @param grid for each algorithm its grid points: the cross product of the values listed for it
  *     (an algorithm without a grid has one point, its defaults)
- * @param initialAgent the agent training starts from, or null to start from scratch
+ * @param training how each cell is trained, evaluated and started
  */
 public record BenchmarkConfig(Path file, List<String> algorithms, List<Quality> qualities, int seeds,
-    Map<String, List<Map<String, Double>>> grid, TrainerConfig trainer, int episodes, long evaluationSeed,
-    int episodeLength, Path initialAgent) {
+    Map<String, List<Map<String, Double>>> grid, TrainingSettings training) {
   /** The key of the section in a preset. */
   public static final String KEY = "benchmark";
   public static final int DEFAULT_SEEDS = 3;
-  public static final long DEFAULT_EVALUATION_SEED = 7;
 
   private static final List<String> KEYS = List.of("algorithms", "qualities", "seeds", "grid", "trainer",
       "evaluation", "initial_policy");
-  private static final List<String> TRAINER_KEYS = List.of("epochs", "sft_epochs", "minibatch_pairs",
-      "learning_rate", "max_grad_norm", "box_half_width");
-  private static final List<String> EVALUATION_KEYS = List.of("episodes", "seed", "length");
-  private static final String SCRATCH = "scratch";
 
   /**
    * Reads the benchmark section of a preset (all defaults if it has none).
@@ -82,42 +74,8 @@ public record BenchmarkConfig(Path file, List<String> algorithms, List<Quality> 
           : List.of(Map.of()));
     }
 
-    TrainerConfig paper = TrainerConfig.paper();
-    TrainerConfig trainer = paper;
-    if (section != null && section.has("trainer")) {
-      ConfigSection t = section.section("trainer", TRAINER_KEYS);
-      try {
-        trainer = new TrainerConfig(
-            t.has("epochs") ? Math.toIntExact(t.wholeNumber("epochs")) : paper.epochs(),
-            t.has("sft_epochs") ? Math.toIntExact(t.wholeNumber("sft_epochs")) : paper.sftEpochs(),
-            t.has("minibatch_pairs") ? Math.toIntExact(t.wholeNumber("minibatch_pairs")) : paper.minibatchPairs(),
-            t.has("learning_rate") ? t.number("learning_rate") : paper.learningRate(),
-            t.has("max_grad_norm") ? t.number("max_grad_norm") : paper.maxGradNorm(),
-            t.has("box_half_width") ? t.number("box_half_width") : paper.boxHalfWidth());
-      } catch (IllegalArgumentException e) {
-        throw t.problem("benchmark.trainer: " + e.getMessage());
-      }
-    }
-
-    int episodes = Evaluator.PAPER_EPISODES;
-    long evaluationSeed = DEFAULT_EVALUATION_SEED;
-    int length = Evaluator.PAPER_LENGTH;
-    if (section != null && section.has("evaluation")) {
-      ConfigSection e = section.section("evaluation", EVALUATION_KEYS);
-      episodes = e.has("episodes") ? Math.toIntExact(e.wholeNumber("episodes")) : episodes;
-      evaluationSeed = e.has("seed") ? e.wholeNumber("seed") : evaluationSeed;
-      length = e.has("length") ? Math.toIntExact(e.wholeNumber("length")) : length;
-      if (episodes < 2 || length < 1) {
-        throw e.problem("benchmark.evaluation needs at least 2 episodes and a length of at least 1");
-      }
-    }
-
-    Path initialAgent = null;
-    if (section != null && section.has("initial_policy") && !section.text("initial_policy").equals(SCRATCH)) {
-      initialAgent = file.toAbsolutePath().getParent().resolve(section.text("initial_policy")).normalize();
-    }
-    return new BenchmarkConfig(file, List.copyOf(algorithms), List.copyOf(qualities), seeds, grid, trainer, episodes,
-        evaluationSeed, length, initialAgent);
+    TrainingSettings training = TrainingSettings.read(section);
+    return new BenchmarkConfig(file, List.copyOf(algorithms), List.copyOf(qualities), seeds, grid, training);
   }
 
   /** The cross product of the values listed per hyper-parameter, in key order then value order. */

@@ -1,15 +1,12 @@
 package dev.mirrorpo.pipelines;
 
-import dev.mirrorpo.envs.Tasks;
 import dev.mirrorpo.learning.data.Quality;
 import dev.mirrorpo.learning.io.AtomicFiles;
 import dev.mirrorpo.learning.objectives.Objectives;
-import dev.mirrorpo.learning.policy.Agent;
-import dev.mirrorpo.learning.policy.AgentFile;
 import dev.mirrorpo.schemas.BenchmarkResult;
 import dev.mirrorpo.transforms.benchmark.BenchmarkCell;
 import dev.mirrorpo.transforms.benchmark.BenchmarkResultFiles;
-import dev.mirrorpo.transforms.benchmark.CellSettings;
+import dev.mirrorpo.transforms.training.CellSettings;
 import dev.mirrorpo.transforms.benchmark.TrainAndEvaluateCells;
 import dev.mirrorpo.transforms.benchmark.WriteBenchmarkResults;
 import java.io.IOException;
@@ -126,7 +123,7 @@ public final class BenchmarkPipeline {
     Set<String> tasks = new HashSet<>();
     datasets.forEach(d -> tasks.add(d.task()));
     for (String task : tasks) {
-      requireStartsOn(config, task);
+      config.training().requireStartsOn(task, "benchmark.initial_policy");
     }
 
     List<BenchmarkResult> results = new ArrayList<>();
@@ -134,9 +131,7 @@ public final class BenchmarkPipeline {
     int logged = 0;
     for (Dataset dataset : datasets) {
       List<BenchmarkCell> cells = cells(config, algorithms, seeds, dataset);
-      CellSettings settings = new CellSettings(config.trainer(),
-          config.initialAgent() == null ? null : config.initialAgent().toString(), dataset.task(), config.episodes(),
-          config.evaluationSeed(), config.episodeLength());
+      CellSettings settings = config.training().cellSettings(dataset.task());
       Path resultsDirectory = out.resolve(RESULTS).resolve(dataset.name());
       List<BenchmarkResult> rows = existingResults(resultsDirectory, cells);
       if (rows == null) {
@@ -214,21 +209,6 @@ public final class BenchmarkPipeline {
       directories.add(directory.toString());
     }
     return givenDatasets(String.join(",", directories));
-  }
-
-  private static void requireStartsOn(BenchmarkConfig config, String task) {
-    if (config.initialAgent() == null) {
-      return;
-    }
-    Agent agent = AgentFile.read(config.initialAgent());
-    try {
-      agent.requireCompatible(Tasks.byName(task));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("benchmark.initial_policy " + config.initialAgent() + " does not fit the "
-          + task + " datasets: " + e.getMessage());
-    } finally {
-      agent.policy().close();
-    }
   }
 
   /** Every algorithm × grid point × seed (1..seeds) on one dataset. */

@@ -29,10 +29,7 @@ final class BenchmarkSummaryJson {
     root.put("algorithms", algorithms);
     root.put("seeds", seeds);
     root.put("grid", config.grid());
-    root.put("trainer", config.trainer());
-    root.put("evaluation", Map.of("episodes", config.episodes(), "seed", config.evaluationSeed(), "length",
-        config.episodeLength()));
-    root.put("initial_policy", config.initialAgent() == null ? "scratch" : config.initialAgent().toString());
+    root.putAll(config.training().json());
     List<Map<String, Object>> used = datasets.stream().map(d -> {
       Map<String, Object> entry = new LinkedHashMap<>();
       entry.put("name", d.name());

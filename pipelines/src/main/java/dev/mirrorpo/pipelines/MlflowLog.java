@@ -80,15 +80,7 @@ final class MlflowLog {
     params.put("grid_point", Integer.toString(row.getGridPoint()));
     row.getHyperParameters().forEach((k, v) -> params.put("hp." + k, Double.toString(v)));
     params.put("seed", Long.toString(row.getSeed()));
-    params.put("trainer.epochs", Integer.toString(config.trainer().epochs()));
-    params.put("trainer.sft_epochs", Integer.toString(config.trainer().sftEpochs()));
-    params.put("trainer.minibatch_pairs", Integer.toString(config.trainer().minibatchPairs()));
-    params.put("trainer.learning_rate", Double.toString(config.trainer().learningRate()));
-    params.put("trainer.max_grad_norm", Double.toString(config.trainer().maxGradNorm()));
-    params.put("trainer.box_half_width", Double.toString(config.trainer().boxHalfWidth()));
-    params.put("initial_policy", config.initialAgent() == null ? "scratch" : config.initialAgent().toString());
-    params.put("evaluation.episodes", Integer.toString(row.getEpisodes()));
-    params.put("evaluation.seed", Long.toString(row.getEvaluationSeed()));
+    params.putAll(config.training().params());
     params.put("config_file", config.file().toAbsolutePath().normalize().toString());
     params.put("command", origin.command());
     params.put("git_commit", origin.gitCommit());

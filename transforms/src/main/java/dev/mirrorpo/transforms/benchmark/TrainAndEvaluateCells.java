@@ -1,17 +1,11 @@
 package dev.mirrorpo.transforms.benchmark;
 
-import dev.mirrorpo.envs.EpisodeStats;
-import dev.mirrorpo.learning.TorchThreads;
 import dev.mirrorpo.learning.objectives.Objective;
 import dev.mirrorpo.learning.objectives.Objectives;
-import dev.mirrorpo.learning.policy.AgentFile;
-import dev.mirrorpo.learning.policy.GaussianPolicy;
-import dev.mirrorpo.learning.policy.PolicyArchitecture;
-import dev.mirrorpo.learning.training.OfflineTrainer;
-import dev.mirrorpo.learning.training.PairedTrajectories;
 import dev.mirrorpo.learning.training.TrainingResult;
 import dev.mirrorpo.schemas.BenchmarkResult;
-import java.nio.file.Path;
+import dev.mirrorpo.transforms.training.CellSettings;
+import dev.mirrorpo.transforms.training.TrainAndEvaluate;
 import java.util.List;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.SerializableCoder;
@@ -66,7 +60,6 @@ public final class TrainAndEvaluateCells extends PTransform<PBegin, PCollection<
 
     @ProcessElement
     public void processElement(@Element BenchmarkCell cell, OutputReceiver<BenchmarkResult> out) {
-      TorchThreads.applyToCurrentThread();
       out.output(run(cell, settings));
       cellsDone.inc();
     }
@@ -74,51 +67,28 @@ public final class TrainAndEvaluateCells extends PTransform<PBegin, PCollection<
 
   /** Trains and evaluates one cell; the pure core of the DoFn. */
   static BenchmarkResult run(BenchmarkCell cell, CellSettings settings) {
-    SharedDatasets.Loaded dataset = SharedDatasets.get(cell.datasetPath());
     Objective objective = Objectives.create(cell.algorithm(), cell.hyperParameters());
-    long trainStart = System.nanoTime();
-    try (GaussianPolicy policy = initialPolicy(settings, dataset, cell.seed())) {
-      TrainingResult training = new OfflineTrainer(settings.trainer())
-          .train(policy, dataset.data(), objective, cell.seed(), new OfflineTrainer.Listener() {});
-      double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
-      long evaluateStart = System.nanoTime();
-      EpisodeStats stats = training.completed() ? settings.evaluator().evaluate(policy) : null;
-      double evaluateSeconds = (System.nanoTime() - evaluateStart) / 1e9;
-      return BenchmarkResult.newBuilder()
-          .setTask(settings.evaluationTask())
-          .setDataset(cell.dataset())
-          .setDatasetPath(cell.datasetPath())
-          .setDatasetSha256(cell.datasetSha256())
-          .setAlgorithm(cell.algorithm())
-          .setGridPoint(cell.gridPoint())
-          .setHyperParameters(new TreeMap<>(objective.hyperParameters()))
-          .setSeed(cell.seed())
-          .setStatus(training.status().name())
-          .setMessage(training.message())
-          .setSteps(training.steps())
-          .setEpochLosses(training.epochLosses())
-          .setMeanReturn(stats == null ? Double.NaN : stats.meanReturn())
-          .setStandardError(stats == null ? Double.NaN : stats.standardError())
-          .setEpisodes(settings.episodes())
-          .setEvaluationSeed(settings.evaluationSeed())
-          .setTrainSeconds(trainSeconds)
-          .setEvaluateSeconds(evaluateSeconds)
-          .build();
-    }
-  }
-
-  /**
-   * From scratch: fresh weights from the seed, the normaliser fitted on the dataset (the learner sees
-   * only the data). From an agent: its weights and its own normaliser.
-   */
-  static GaussianPolicy initialPolicy(CellSettings settings, SharedDatasets.Loaded dataset, long seed) {
-    if (settings.initialAgent() != null) {
-      return AgentFile.read(Path.of(settings.initialAgent())).policy();
-    }
-    PairedTrajectories data = dataset.data();
-    try (GaussianPolicy init = GaussianPolicy.initialize(
-        PolicyArchitecture.gaussianMlp(data.observationSize(), data.actionSize()), seed)) {
-      return GaussianPolicy.of(init.architecture(), init.parameters().values(), dataset.observationStatistics());
-    }
+    TrainAndEvaluate.Outcome outcome = TrainAndEvaluate.run(settings, cell.datasetPath(), objective, cell.seed());
+    TrainingResult training = outcome.training();
+    return BenchmarkResult.newBuilder()
+        .setTask(settings.evaluationTask())
+        .setDataset(cell.dataset())
+        .setDatasetPath(cell.datasetPath())
+        .setDatasetSha256(cell.datasetSha256())
+        .setAlgorithm(cell.algorithm())
+        .setGridPoint(cell.gridPoint())
+        .setHyperParameters(new TreeMap<>(objective.hyperParameters()))
+        .setSeed(cell.seed())
+        .setStatus(training.status().name())
+        .setMessage(training.message())
+        .setSteps(training.steps())
+        .setEpochLosses(training.epochLosses())
+        .setMeanReturn(outcome.meanReturn())
+        .setStandardError(outcome.standardError())
+        .setEpisodes(settings.episodes())
+        .setEvaluationSeed(settings.evaluationSeed())
+        .setTrainSeconds(outcome.trainSeconds())
+        .setEvaluateSeconds(outcome.evaluateSeconds())
+        .build();
   }
 }

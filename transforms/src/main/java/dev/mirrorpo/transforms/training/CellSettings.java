@@ -1,4 +1,4 @@
-package dev.mirrorpo.transforms.benchmark;
+package dev.mirrorpo.transforms.training;
 
 import dev.mirrorpo.envs.Tasks;
 import dev.mirrorpo.learning.training.Evaluator;

@@ -1,4 +1,4 @@
-package dev.mirrorpo.transforms.benchmark;
+package dev.mirrorpo.transforms.training;
 
 import dev.mirrorpo.learning.policy.RunningMeanVar;
 import dev.mirrorpo.learning.training.PairedTrajectories;
@@ -11,16 +11,16 @@ import java.util.concurrent.ConcurrentHashMap;
  * Datasets loaded once per worker JVM and shared read-only by every cell that trains on them
  * (DESIGN §9): a paper-size dataset takes seconds to read and hundreds of MB to hold.
  */
-final class SharedDatasets {
+public final class SharedDatasets {
   /** A dataset in memory with the statistics of its observations (the normaliser of a fresh policy). */
-  record Loaded(PairedTrajectories data, RunningMeanVar observationStatistics) {}
+  public record Loaded(PairedTrajectories data, RunningMeanVar observationStatistics) {}
 
   private static final ConcurrentHashMap<String, Loaded> LOADED = new ConcurrentHashMap<>();
 
   private SharedDatasets() {}
 
   /** The dataset in {@code directory} (its data/*.parquet files), read on first use. */
-  static Loaded get(String directory) {
+  public static Loaded get(String directory) {
     return LOADED.computeIfAbsent(directory, SharedDatasets::read);
   }
 

@@ -1,0 +1,66 @@
+package dev.mirrorpo.transforms.training;
+
+import dev.mirrorpo.envs.EpisodeStats;
+import dev.mirrorpo.learning.TorchThreads;
+import dev.mirrorpo.learning.objectives.Objective;
+import dev.mirrorpo.learning.policy.AgentFile;
+import dev.mirrorpo.learning.policy.GaussianPolicy;
+import dev.mirrorpo.learning.policy.PolicyArchitecture;
+import dev.mirrorpo.learning.training.OfflineTrainer;
+import dev.mirrorpo.learning.training.PairedTrajectories;
+import dev.mirrorpo.learning.training.TrainingResult;
+import java.nio.file.Path;
+
+/**
+ * The unit of work of the benchmark and of the search: train a policy offline on a dataset with one
+ * objective, then evaluate it online with the true reward. Plain Java; the DoFns call it.
+ */
+public final class TrainAndEvaluate {
+  private TrainAndEvaluate() {}
+
+  /**
+   * How it went.
+   *
+   * @param evaluation the trained policy's returns, or null if training diverged
+   */
+  public record Outcome(TrainingResult training, EpisodeStats evaluation, double trainSeconds,
+      double evaluateSeconds) {
+    public double meanReturn() {
+      return evaluation == null ? Double.NaN : evaluation.meanReturn();
+    }
+
+    public double standardError() {
+      return evaluation == null ? Double.NaN : evaluation.standardError();
+    }
+  }
+
+  /** Trains with {@code seed} (initial weights from scratch, minibatch order) and evaluates. */
+  public static Outcome run(CellSettings settings, String datasetPath, Objective objective, long seed) {
+    TorchThreads.applyToCurrentThread();
+    SharedDatasets.Loaded dataset = SharedDatasets.get(datasetPath);
+    long trainStart = System.nanoTime();
+    try (GaussianPolicy policy = initialPolicy(settings, dataset, seed)) {
+      TrainingResult training = new OfflineTrainer(settings.trainer())
+          .train(policy, dataset.data(), objective, seed, new OfflineTrainer.Listener() {});
+      double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
+      long evaluateStart = System.nanoTime();
+      EpisodeStats evaluation = training.completed() ? settings.evaluator().evaluate(policy) : null;
+      return new Outcome(training, evaluation, trainSeconds, (System.nanoTime() - evaluateStart) / 1e9);
+    }
+  }
+
+  /**
+   * From scratch: fresh weights from the seed, the normaliser fitted on the dataset (the learner sees
+   * only the data). From an agent: its weights and its own normaliser.
+   */
+  static GaussianPolicy initialPolicy(CellSettings settings, SharedDatasets.Loaded dataset, long seed) {
+    if (settings.initialAgent() != null) {
+      return AgentFile.read(Path.of(settings.initialAgent())).policy();
+    }
+    PairedTrajectories data = dataset.data();
+    try (GaussianPolicy init = GaussianPolicy.initialize(
+        PolicyArchitecture.gaussianMlp(data.observationSize(), data.actionSize()), seed)) {
+      return GaussianPolicy.of(init.architecture(), init.parameters().values(), dataset.observationStatistics());
+    }
+  }
+}
