@@ -1,5 +1,6 @@
 package dev.mirrorpo.learning;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 
 /**
@@ -18,6 +19,7 @@ public final class TorchThreads {
   /** Call on a thread before it runs PyTorch operations; cheap after the first call. */
   public static void applyToCurrentThread() {
     if (!APPLIED.get()) {
+      Engine.getEngine("PyTorch"); // loads the native library, and sets the JVM's count on this thread
       JniUtils.setNumThreads(JniUtils.getNumThreads());
       APPLIED.set(true);
     }
