@@ -23,6 +23,14 @@ public interface Objective {
   /** The loss of each pair, [N]. */
   NDArray pairLosses(PairBatch batch);
 
+  /**
+   * The objective to use in epoch {@code epoch} (0-based) of {@code epochs}: temporally aware objectives
+   * (MPO's input x·n/N) return one bound to that training progress; all others return themselves.
+   */
+  default Objective forEpoch(int epoch, int epochs) {
+    return this;
+  }
+
   /** The mean loss over the batch, a scalar. */
   default NDArray loss(PairBatch batch) {
     return pairLosses(batch).mean();

@@ -97,12 +97,13 @@ public final class OfflineTrainer {
       Permutations.shuffle(order, new SplittableRandom(Seeds.derive(seed, SHUFFLE_STREAM, epoch)));
       double lossSum = 0;
       int batches = 0;
+      Objective epochObjective = objective.forEpoch(epoch, config.epochs());
       for (int first = 0; first < pairs; first += config.minibatchPairs()) {
         int[] batch = Arrays.copyOfRange(order, first, Math.min(pairs, first + config.minibatchPairs()));
         float loss;
         try (NDScope scope = new NDScope()) {
           try (GradientTape tape = GradientTape.record()) {
-            NDArray lossArray = objective.loss(pairBatch(policy, data, batch, reference));
+            NDArray lossArray = epochObjective.loss(pairBatch(policy, data, batch, reference));
             loss = lossArray.getFloat();
             if (!Float.isFinite(loss)) {
               policy.parameters().takeGradients(); // nothing was backpropagated; keep the state clean
