@@ -7,8 +7,16 @@ VENV := .venv
 APT_PACKAGES := libmujoco-dev libmujoco-samples
 MLFLOW_REQUIREMENTS := mlflow/requirements.txt
 RUNS := runs
+# The trainer benchmark's dataset (the quick preset, made when missing) and the JAX reference's virtualenv.
+BENCH_DATASET := $(RUNS)/datasets/quick-base
+BENCH_REFERENCE_VENV := .venv-bench-reference
+BENCH_REFERENCE_REQUIREMENTS := bench/reference/requirements.txt
+# Makes the quick dataset once (a directory without manifest.json is an interrupted run, replaced); its
+# summary goes to stderr so that the benchmarks' stdout stays one JSON line per figure.
+BENCH_DATASET_IF_MISSING = [ -f $(BENCH_DATASET)/manifest.json ] || { echo "bench: making the quick dataset $(BENCH_DATASET)" >&2; \
+  bin/mirrorpo dataset generate --config configs/quick.yaml --out $(BENCH_DATASET) --overwrite >&2; }
 
-.PHONY: help setup setup-native setup-python build test bench run-direct mlflow-up mlflow-down clean
+.PHONY: help setup setup-native setup-python build test bench bench-reference run-direct mlflow-up mlflow-down clean
 
 help:
 	@echo "make run-direct   build and run the main job locally (output in $(RUNS)/)"
@@ -49,6 +57,20 @@ bench: build
 	@bin/mirrorpo envs bench --env ant --json
 	@bin/mirrorpo agents bench --env hopper --json
 	@bin/mirrorpo dataset bench --config configs/quick.yaml --json
+	@$(BENCH_DATASET_IF_MISSING)
+	@bin/mirrorpo objectives bench --dataset $(BENCH_DATASET) --json \
+	  $$( [ -x $(BENCH_REFERENCE_VENV)/bin/python ] && echo --reference-python $(BENCH_REFERENCE_VENV)/bin/python )
+
+# The trainer benchmark against the same loop in JAX on CPU (bench/reference/), jax in its own virtualenv.
+bench-reference: build $(BENCH_REFERENCE_VENV)/.installed
+	@$(BENCH_DATASET_IF_MISSING)
+	@bin/mirrorpo objectives bench --dataset $(BENCH_DATASET) --reference-python $(BENCH_REFERENCE_VENV)/bin/python --json
+
+$(BENCH_REFERENCE_VENV)/.installed: $(BENCH_REFERENCE_REQUIREMENTS)
+	@echo "bench-reference: installing jax into $(BENCH_REFERENCE_VENV) (pinned in $<)" >&2
+	@python3 -m venv $(BENCH_REFERENCE_VENV)
+	@$(BENCH_REFERENCE_VENV)/bin/pip install -q --disable-pip-version-check -r $<
+	@touch $@
 
 run-direct: setup build
 	@scripts/run-direct.sh $(RUNS)/run-direct

@@ -1,11 +1,20 @@
 package dev.mirrorpo.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.mirrorpo.learning.objectives.LossLandscape;
 import dev.mirrorpo.learning.objectives.Objective;
 import dev.mirrorpo.learning.objectives.Objectives;
+import dev.mirrorpo.learning.training.PairedTrajectories;
+import dev.mirrorpo.learning.training.TrainerConfig;
+import dev.mirrorpo.pipelines.LandscapeImage;
+import dev.mirrorpo.pipelines.PreferenceDatasets;
+import dev.mirrorpo.transforms.datasets.PairedTrajectoriesReader;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +24,8 @@ import picocli.CommandLine.Option;
 
 /** `mirrorpo objectives ...`: the preference-optimization objectives and their loss landscapes. */
 @Command(name = "objectives", mixinStandardHelpOptions = true,
-    description = "The preference-optimization objectives: list them, draw their loss landscapes.")
+    description = "The preference-optimization objectives: list them, draw their loss landscapes, benchmark the"
+        + " trainer.")
 final class ObjectivesCommand {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -95,6 +105,172 @@ final class ObjectivesCommand {
       }
     }
     return 0;
+  }
+
+  @Command(name = "bench",
+      description = {"Throughput of the offline trainer: trajectory steps (both sides, unpadded) per second of "
+          + "forward, backward and Adam on minibatches of 2 pairs, trained by OfflineTrainer on a dataset.",
+          "With --reference-python, the same loop written in JAX (bench/reference/) runs on the same data in "
+          + "alternating rounds, and the ratio Java / JAX of the medians is reported (docs/benchmarks.md)."})
+  int bench(
+      @Option(names = "--dataset", required = true, paramLabel = "DIR",
+          description = "Preference dataset directory, e.g. runs/datasets/quick-base.") Path dataset,
+      @Option(names = "--objective", defaultValue = "orpo", paramLabel = "NAME",
+          description = "Objective (default: ${DEFAULT-VALUE}; the JAX reference implements orpo).") String algo,
+      @Option(names = "--param", paramLabel = "NAME=VALUE", description = "Hyper-parameter override; repeatable.")
+          Map<String, Double> params,
+      @Option(names = "--seconds", defaultValue = "5", paramLabel = "S",
+          description = "Least seconds of training per measurement (default: ${DEFAULT-VALUE}).") double seconds,
+      @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
+          description = "Alternating rounds of both measurements; medians are reported (default: ${DEFAULT-VALUE}).")
+          int rounds,
+      @Option(names = "--reference-python", paramLabel = "PATH",
+          description = "Python with jax installed (make bench-reference makes .venv-bench-reference).")
+          Path referencePython,
+      @Option(names = "--reference-script", defaultValue = "bench/reference/trainer_throughput.py", paramLabel = "PATH",
+          description = "The JAX reference (default: ${DEFAULT-VALUE}).") Path referenceScript,
+      @Option(names = "--json", description = "Print one JSON line.") boolean json) {
+    if (!(seconds > 0) || rounds < 1) {
+      throw new IllegalArgumentException("--seconds must be positive and --rounds at least 1");
+    }
+    Objective objective = Objectives.create(algo, params == null ? Map.of() : params);
+    if (referencePython != null) {
+      if (!objective.name().equals("orpo") || !objective.hyperParameters().equals(Objectives.defaults("orpo"))) {
+        throw new IllegalArgumentException("the JAX reference implements orpo with its defaults only, not "
+            + objective.name() + " " + objective.hyperParameters());
+      }
+      if (!Files.isExecutable(referencePython)) {
+        throw new IllegalArgumentException("no Python at --reference-python " + referencePython
+            + "; make bench-reference creates .venv-bench-reference/bin/python");
+      }
+      if (!Files.isRegularFile(referenceScript)) {
+        throw new IllegalArgumentException("no JAX reference script at " + referenceScript
+            + "; run from the project root or pass --reference-script");
+      }
+    }
+    PairedTrajectories data = PairedTrajectoriesReader.read(datasetFiles(dataset));
+    TrainerThroughput trainer = new TrainerThroughput(data, objective);
+
+    Path init = null;
+    double javaFirstLoss = objective.needsReference() ? Double.NaN : trainer.firstBatchLoss();
+    double[] java = new double[rounds];
+    double[] javaUpdates = new double[rounds];
+    double[] javaCpu = new double[rounds];
+    double[] reference = new double[rounds];
+    double[] referencePadded = new double[rounds];
+    double[] referenceCpu = new double[rounds];
+    JsonNode referenceLine = null;
+    int epochs;
+    try {
+      if (referencePython != null) {
+        init = Files.createTempFile("mirrorpo-trainer-bench", ".json");
+        trainer.writeInitialPolicy(init);
+      }
+      epochs = trainer.epochsFor(seconds);
+      // Alternate the two so that a slow phase of a noisy machine hits both alike.
+      for (int r = 0; r < rounds; r++) {
+        if (referencePython != null) {
+          referenceLine = TrainerThroughput.runReference(referencePython, referenceScript, dataset, objective.name(),
+              seconds, init);
+          reference[r] = referenceLine.get("steps_per_s").asDouble();
+          referencePadded[r] = referenceLine.get("padded_steps_per_s").asDouble();
+          referenceCpu[r] = referenceLine.get("cpu_per_wall").asDouble();
+          checkSameLoss(javaFirstLoss, referenceLine.get("first_batch_loss").asDouble());
+        }
+        TrainerThroughput.Measurement measurement = trainer.measure(epochs);
+        java[r] = measurement.stepsPerSecond();
+        javaUpdates[r] = measurement.updatesPerSecond();
+        javaCpu[r] = measurement.cpuPerWall();
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write the reference's initial policy (" + e + ")", e);
+    } finally {
+      if (init != null) {
+        try {
+          Files.deleteIfExists(init);
+        } catch (IOException ignored) {
+          // a temporary file; nothing to report
+        }
+      }
+    }
+
+    double javaMedian = median(java);
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("bench", "trainer");
+      fields.put("benchmark", "trainer_throughput");
+      fields.put("objective", objective.name());
+      fields.put("dataset", dataset.toString());
+      fields.put("task", data.task());
+      fields.put("pairs", data.pairs());
+      fields.put("dataset_steps", trainer.stepsPerEpoch());
+      fields.put("minibatch_pairs", TrainerConfig.paper().minibatchPairs());
+      fields.put("java_steps_per_s", Math.round(javaMedian));
+      fields.put("java_updates_per_s", round(median(javaUpdates), 1));
+      if (referenceLine != null) {
+        double referenceMedian = median(reference);
+        fields.put("jax_steps_per_s", Math.round(referenceMedian));
+        fields.put("jax_padded_steps_per_s", Math.round(median(referencePadded)));
+        fields.put("ratio", round(javaMedian / referenceMedian, 3));
+      }
+      fields.put("rounds", rounds);
+      fields.put("seconds_per_measurement", seconds);
+      fields.put("java_epochs_per_measurement", epochs);
+      fields.put("java_cpu_per_wall", round(median(javaCpu), 2));
+      if (referenceLine != null) {
+        fields.put("jax_cpu_per_wall", round(median(referenceCpu), 2));
+        fields.put("jax_padding_fraction", referenceLine.get("padding_fraction").asDouble());
+        fields.put("jax", referenceLine.get("jax").asText());
+      }
+      if (!Double.isNaN(javaFirstLoss)) {
+        fields.put("first_batch_loss", round(javaFirstLoss, 6));
+      }
+      if (referenceLine != null) {
+        fields.put("jax_first_batch_loss", round(referenceLine.get("first_batch_loss").asDouble(), 6));
+      }
+      out.println(Json.line(fields));
+    } else {
+      out.printf("%s on %s (%d pairs, %d steps per epoch): %.0f trajectory steps/s (%.1f updates/s) in the Java "
+          + "trainer%s%n", objective.name(), dataset, data.pairs(), trainer.stepsPerEpoch(), javaMedian,
+          median(javaUpdates), referenceLine == null ? ""
+              : String.format(" vs %.0f in JAX: ratio %.3f", median(reference), javaMedian / median(reference)));
+    }
+    return 0;
+  }
+
+  /** The Parquet files of a dataset directory, or one message saying why there are none. */
+  private static List<Path> datasetFiles(Path dataset) {
+    if (!Files.isDirectory(dataset)) {
+      throw new IllegalArgumentException("no dataset directory " + dataset
+          + "; make one with 'mirrorpo dataset generate --config configs/quick.yaml --out " + dataset + "'");
+    }
+    List<Path> files = PreferenceDatasets.dataFiles(dataset);
+    if (files.isEmpty()) {
+      throw new IllegalArgumentException(dataset + " holds no preference dataset (no Parquet files under "
+          + PreferenceDatasets.DATA + "/)");
+    }
+    return files;
+  }
+
+  /** The reference must compute the trainer's loss, or its speed says nothing about ours. */
+  private static void checkSameLoss(double java, double jax) {
+    if (!(Math.abs(java - jax) <= 1e-4 * Math.max(1, Math.abs(java)))) {
+      throw new IllegalStateException("the JAX reference computes another loss on the first minibatch under the same "
+          + "initial policy (" + jax + ", the trainer " + java + "); it is not the same training loop");
+    }
+  }
+
+  private static double median(double[] values) {
+    double[] sorted = values.clone();
+    Arrays.sort(sorted);
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  }
+
+  private static double round(double value, int decimals) {
+    double scale = Math.pow(10, decimals);
+    return Math.round(value * scale) / scale;
   }
 
   /** FROM:TO:STEPS. */

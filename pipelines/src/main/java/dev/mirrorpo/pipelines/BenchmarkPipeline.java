@@ -5,11 +5,10 @@ import dev.mirrorpo.learning.io.AtomicFiles;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.schemas.BenchmarkResult;
 import dev.mirrorpo.transforms.benchmark.BenchmarkCell;
-import dev.mirrorpo.transforms.benchmark.BenchmarkResultFiles;
 import dev.mirrorpo.transforms.training.CellSettings;
 import dev.mirrorpo.transforms.benchmark.TrainAndEvaluateCells;
-import dev.mirrorpo.transforms.benchmark.WriteBenchmarkResults;
-import java.io.IOException;
+import dev.mirrorpo.transforms.io.ParquetRows;
+import dev.mirrorpo.transforms.io.WriteSingleParquetFile;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.beam.runners.direct.DirectOptions;
 import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
@@ -42,6 +40,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  */
 public final class BenchmarkPipeline {
   static final String RESULTS = "results";
+  static final String RESULTS_PREFIX = "results";
   static final String DATASETS = "datasets";
   static final String SUMMARY = "benchmark.json";
 
@@ -237,7 +236,7 @@ public final class BenchmarkPipeline {
       return null;
     }
     List<BenchmarkResult> rows = new ArrayList<>();
-    files.forEach(file -> rows.addAll(BenchmarkResultFiles.read(file)));
+    files.forEach(file -> rows.addAll(ParquetRows.read(file, BenchmarkResult.class, "benchmark results")));
     Set<String> planned = new HashSet<>();
     cells.forEach(cell -> planned.add(cell.datasetSha256() + " " + cell.key()));
     Set<String> found = new HashSet<>();
@@ -251,15 +250,7 @@ public final class BenchmarkPipeline {
   }
 
   private static List<Path> resultFiles(Path directory) {
-    if (!Files.isDirectory(directory)) {
-      return List.of();
-    }
-    try (Stream<Path> listing = Files.list(directory)) {
-      return listing.filter(p -> p.getFileName().toString().startsWith(WriteBenchmarkResults.FILE_PREFIX)
-          && p.getFileName().toString().endsWith(WriteBenchmarkResults.FILE_SUFFIX)).sorted().toList();
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot list " + directory + ": " + e.getMessage(), e);
-    }
+    return ParquetRows.files(directory, RESULTS_PREFIX);
   }
 
   private static List<BenchmarkResult> trainAndEvaluate(Options options, Dataset dataset, List<BenchmarkCell> cells,
@@ -267,7 +258,8 @@ public final class BenchmarkPipeline {
     Pipeline pipeline = Pipeline.create(options);
     pipeline
         .apply("TrainAndEvaluateCells", TrainAndEvaluateCells.of(cells, settings))
-        .apply("WriteBenchmarkResults", WriteBenchmarkResults.to(resultsDirectory.toString()));
+        .apply("WriteBenchmarkResults", WriteSingleParquetFile.<BenchmarkResult>to(resultsDirectory.toString(), RESULTS_PREFIX,
+            BenchmarkResult.getClassSchema()));
     progress.printf(Locale.ROOT, "benchmark: %s (%s, %d pairs): %d cells with %s%n", dataset.name(), dataset.task(),
         dataset.manifest().counts().pairs(), cells.size(), options.getRunner().getSimpleName());
     progress.flush();
@@ -295,7 +287,7 @@ public final class BenchmarkPipeline {
       throw new IllegalStateException("the benchmark pipeline of " + dataset.name() + " ended in state " + state);
     }
     List<BenchmarkResult> rows = new ArrayList<>();
-    resultFiles(resultsDirectory).forEach(file -> rows.addAll(BenchmarkResultFiles.read(file)));
+    resultFiles(resultsDirectory).forEach(file -> rows.addAll(ParquetRows.read(file, BenchmarkResult.class, "benchmark results")));
     progress.printf(Locale.ROOT, "benchmark: %s done, %d cells in %s → %s%n", dataset.name(), rows.size(),
         ProgressDisplay.duration((System.nanoTime() - started) / 1e9), resultsDirectory);
     progress.flush();

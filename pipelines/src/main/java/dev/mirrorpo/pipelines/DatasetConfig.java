@@ -24,7 +24,8 @@ public record DatasetConfig(Path file, String task, Path target, Path original, 
   public static final int DEFAULT_PAIRS_PER_CHUNK = 128;
 
   private static final List<String> KEYS = List.of("task", "target", "original", "quality", "pairs", "length",
-      "seed", "temperature", "noise", "poor_judge", "rollout_batch", "pairs_per_chunk", BenchmarkConfig.KEY);
+      "seed", "temperature", "noise", "poor_judge", "rollout_batch", "pairs_per_chunk", BenchmarkConfig.KEY,
+      SearchConfig.KEY);
   private static final List<String> POOR_JUDGE_KEYS = List.of("agreement", "return_gap", "temperature", "original");
 
   /**

@@ -1,8 +1,19 @@
 package dev.mirrorpo.pipelines;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.mlflow.api.proto.Service.CreateRun;
 import org.mlflow.api.proto.Service.Experiment;
 import org.mlflow.api.proto.Service.Metric;
@@ -25,6 +36,8 @@ public final class MlflowTracking implements AutoCloseable {
   static final String COMPLETE_TAG = "mirrorpo.complete";
   private static final int MAX_PARAMS_PER_REQUEST = 100;
   private static final int MAX_METRICS_PER_REQUEST = 1000;
+
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final String uri;
   private final MlflowClient client;
@@ -137,6 +150,130 @@ public final class MlflowTracking implements AutoCloseable {
     client.logBatch(id, List.of(), List.of(), tags);
     client.setTerminated(id, run.failed() ? RunStatus.FAILED : RunStatus.FINISHED);
     return new Logged(id, true);
+  }
+
+  /**
+   * The id of the run tagged with {@code key} in {@code experimentId}, created (with {@code params}) if
+   * there is none; params already there are not logged again (MLflow params are write-once).
+   */
+  public String ensureRun(String experimentId, String key, String name, Map<String, String> params) {
+    List<RunInfo> found = client.searchRuns(List.of(experimentId), "tags.`" + KEY_TAG + "` = '" + key + "'");
+    String id = found.isEmpty()
+        ? client.createRun(CreateRun.newBuilder().setExperimentId(experimentId).setRunName(name)
+            .setStartTime(System.currentTimeMillis()).addTags(tag(KEY_TAG, key)).build()).getRunId()
+        : found.get(0).getRunId();
+    Set<String> present = new HashSet<>();
+    client.getRun(id).getData().getParamsList().forEach(param -> present.add(param.getKey()));
+    List<Param> missing = new ArrayList<>();
+    params.forEach((k, v) -> {
+      if (!present.contains(k)) {
+        missing.add(Param.newBuilder().setKey(k).setValue(v).build());
+      }
+    });
+    for (int from = 0; from < missing.size(); from += MAX_PARAMS_PER_REQUEST) {
+      client.logBatch(id, List.of(), missing.subList(from, Math.min(missing.size(), from + MAX_PARAMS_PER_REQUEST)),
+          List.of());
+    }
+    return id;
+  }
+
+  /** The steps at which {@code metric} has been logged in a run. */
+  public Set<Long> loggedSteps(String runId, String metric) {
+    Set<Long> steps = new TreeSet<>();
+    client.getMetricHistory(runId, metric).forEach(m -> steps.add(m.getStep()));
+    return steps;
+  }
+
+  /** Logs finite {@code metrics} at {@code step} in one request. */
+  public void logMetrics(String runId, long step, Map<String, Double> metrics) {
+    long now = System.currentTimeMillis();
+    List<Metric> batch = new ArrayList<>();
+    metrics.forEach((k, v) -> {
+      if (Double.isFinite(v)) {
+        batch.add(Metric.newBuilder().setKey(k).setValue(v).setTimestamp(now).setStep(step).build());
+      }
+    });
+    client.logBatch(runId, batch, List.of(), List.of());
+  }
+
+  public void setTags(String runId, Map<String, String> tags) {
+    List<RunTag> batch = new ArrayList<>();
+    tags.forEach((k, v) -> batch.add(tag(k, v)));
+    client.logBatch(runId, List.of(), List.of(), batch);
+  }
+
+  public void finish(String runId, boolean failed) {
+    client.setTerminated(runId, failed ? RunStatus.FAILED : RunStatus.FINISHED);
+  }
+
+  /** The names of the run's top-level artifacts, listed through the server's artifact proxy. */
+  public Set<String> artifacts(String runId) {
+    HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(uri.replaceFirst("/+$", "") + "/api/2.0/mlflow-artifacts/artifacts?path="
+            + java.net.URLEncoder.encode(proxyPath(runId), StandardCharsets.UTF_8))).GET(), "list artifacts");
+    Set<String> names = new TreeSet<>();
+    try {
+      com.fasterxml.jackson.databind.JsonNode files = new com.fasterxml.jackson.databind.ObjectMapper()
+          .readTree(response.body()).path("files");
+      files.forEach(file -> names.add(file.path("path").asText()));
+    } catch (IOException e) {
+      throw new IllegalStateException("MLflow answered the artifact listing with something else than JSON", e);
+    }
+    return names;
+  }
+
+  /**
+   * Uploads {@code file} as artifact {@code name} through the server's artifact proxy (the local server
+   * runs with --artifacts-destination), in Java: the client's artifact calls would shell out to Python.
+   */
+  public void uploadArtifact(String runId, Path file, String name) {
+    try {
+      send(HttpRequest.newBuilder(artifactUri(runId, name)).PUT(HttpRequest.BodyPublishers.ofFile(file)),
+          "upload artifact " + name);
+    } catch (java.io.FileNotFoundException e) {
+      throw new IllegalStateException("artifact " + file + " is missing", e);
+    }
+  }
+
+  /** The run's artifact directory as a path under the proxy, e.g. 2/RUN/artifacts. */
+  private String proxyPath(String runId) {
+    String prefix = "mlflow-artifacts:/";
+    String artifactUri = client.getRun(runId).getInfo().getArtifactUri();
+    if (!artifactUri.startsWith(prefix)) {
+      throw new IllegalStateException("MLflow run " + runId + " stores artifacts at " + artifactUri + ", not through"
+          + " the server's artifact proxy; start the server with --artifacts-destination (make mlflow-up does)");
+    }
+    return artifactUri.substring(prefix.length()).replaceFirst("^/+", "");
+  }
+
+  private URI artifactUri(String runId, String name) {
+    return URI.create(uri.replaceFirst("/+$", "") + "/api/2.0/mlflow-artifacts/artifacts/" + proxyPath(runId) + "/"
+        + name);
+  }
+
+  /** Sends a request with the standard MLflow credentials; fails on anything but 2xx. */
+  private HttpResponse<String> send(HttpRequest.Builder request, String what) {
+    String token = System.getenv("MLFLOW_TRACKING_TOKEN");
+    String user = System.getenv("MLFLOW_TRACKING_USERNAME");
+    if (token != null && !token.isBlank()) {
+      request.header("Authorization", "Bearer " + token);
+    } else if (user != null) {
+      String password = System.getenv("MLFLOW_TRACKING_PASSWORD");
+      request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+          (user + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8)));
+    }
+    try {
+      HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      if (response.statusCode() / 100 != 2) {
+        throw new IllegalStateException("MLflow refused to " + what + " (HTTP " + response.statusCode() + ": "
+            + response.body() + ")");
+      }
+      return response;
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot " + what + " at MLflow " + uri + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while trying to " + what, e);
+    }
   }
 
   /** A run's id and whether this call logged it (false: it was there already). */

@@ -6,9 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mirrorpo.pipelines.TestDatasets;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -139,5 +141,87 @@ class ObjectivesCommandTest {
     CliRun positive = run("objectives", "landscape", "--algo", "dpo", "--grid", "-1:0.5:5");
     assertEquals(CommandLine.ExitCode.USAGE, positive.exitCode());
     assertTrue(positive.err().contains("TO < 0"), positive.err());
+  }
+
+  /** A tiny Hopper dataset of untrained agents: 6 pairs of at most 8 steps. */
+  private static Path tinyDataset(Path dir) {
+    TestDatasets.agent(dir, "target", "hopper", 1, null);
+    TestDatasets.agent(dir, "original", "hopper", 2, null);
+    Path preset = TestDatasets.preset(dir, "tiny", "hopper", "target.agent.json", "original.agent.json", "pairs: 6",
+        "length: 8", "seed: 3", "temperature: 1.0", "rollout_batch: 6", "pairs_per_chunk: 6");
+    Path dataset = dir.resolve("tiny-dataset");
+    CliRun generated = run("dataset", "generate", "--config", preset.toString(), "--out", dataset.toString());
+    assertEquals(0, generated.exitCode(), generated.err());
+    return dataset;
+  }
+
+  private static void assertPositive(JsonNode line, String field) {
+    assertTrue(line.hasNonNull(field) && line.get(field).isNumber() && line.get(field).asDouble() > 0,
+        field + " in " + line);
+  }
+
+  @Test
+  void benchReportsTheTrainersThroughputAndWithAReferenceTheRatio(@TempDir Path dir) throws Exception {
+    Path dataset = tinyDataset(dir);
+    CliRun alone = run("objectives", "bench", "--dataset", dataset.toString(), "--seconds", "0.2", "--rounds", "1",
+        "--json");
+    assertEquals(0, alone.exitCode(), alone.err());
+    assertEquals(1, alone.out().strip().lines().count(), alone.out());
+    JsonNode line = JSON.readTree(alone.out());
+    assertEquals("trainer", line.get("bench").asText());
+    assertEquals("orpo", line.get("objective").asText());
+    assertEquals(6, line.get("pairs").asInt());
+    assertEquals(2, line.get("minibatch_pairs").asInt());
+    for (String field : new String[] {"java_steps_per_s", "java_updates_per_s", "dataset_steps", "rounds",
+        "java_epochs_per_measurement", "java_cpu_per_wall"}) {
+      assertPositive(line, field);
+    }
+    assertTrue(!line.has("jax_steps_per_s") && !line.has("ratio"), "no reference, no ratio: " + line);
+    double loss = line.get("first_batch_loss").asDouble();
+    assertTrue(Double.isFinite(loss), line.toString());
+
+    // A stand-in for the JAX reference (jax is not needed by the tests): it reports 1000 steps/s and the
+    // trainer's own first-batch loss, as the real script does when it computes the same thing.
+    Path python = fakeReference(dir.resolve("fake-python"), loss, 1000);
+    CliRun compared = run("objectives", "bench", "--dataset", dataset.toString(), "--seconds", "0.2", "--rounds", "3",
+        "--reference-python", python.toString(), "--reference-script", python.toString(), "--json");
+    assertEquals(0, compared.exitCode(), compared.err());
+    JsonNode ratio = JSON.readTree(compared.out());
+    assertEquals(1000, ratio.get("jax_steps_per_s").asLong());
+    assertEquals(3, ratio.get("rounds").asInt());
+    assertPositive(ratio, "ratio");
+    assertEquals(ratio.get("java_steps_per_s").asDouble() / 1000, ratio.get("ratio").asDouble(), 0.002);
+
+    // A reference that computes another loss is no reference: one line saying so, exit code 1.
+    Path wrong = fakeReference(dir.resolve("wrong-python"), loss + 0.5, 1000);
+    CliRun refused = run("objectives", "bench", "--dataset", dataset.toString(), "--seconds", "0.1", "--rounds", "1",
+        "--reference-python", wrong.toString(), "--reference-script", wrong.toString(), "--json");
+    assertEquals(Mirrorpo.FAILURE, refused.exitCode(), refused.out() + refused.err());
+    assertEquals(1, refused.err().strip().lines().count(), refused.err());
+    assertTrue(refused.err().contains("another loss"), refused.err());
+  }
+
+  /** An executable that ignores its arguments and prints a reference's JSON line. */
+  private static Path fakeReference(Path file, double firstBatchLoss, double stepsPerSecond) throws Exception {
+    Files.writeString(file, "#!/bin/sh\necho '{\"framework\": \"jax\", \"jax\": \"fake\", \"steps_per_s\": "
+        + stepsPerSecond + ", \"padded_steps_per_s\": " + stepsPerSecond + ", \"cpu_per_wall\": 1.0, "
+        + "\"padding_fraction\": 0.0, \"first_batch_loss\": " + firstBatchLoss + "}'\n");
+    Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
+    return file;
+  }
+
+  @Test
+  void benchOnAMissingDatasetIsOneLineNamingIt(@TempDir Path dir) {
+    Path missing = dir.resolve("no-such-dataset");
+    CliRun result = run("objectives", "bench", "--dataset", missing.toString(), "--seconds", "0.1", "--json");
+    assertEquals(CommandLine.ExitCode.USAGE, result.exitCode());
+    assertEquals("", result.out());
+    assertEquals(1, result.err().strip().lines().count(), result.err());
+    assertTrue(result.err().contains("no dataset directory " + missing), result.err());
+
+    CliRun empty = run("objectives", "bench", "--dataset", dir.toString(), "--seconds", "0.1");
+    assertEquals(CommandLine.ExitCode.USAGE, empty.exitCode());
+    assertEquals(1, empty.err().strip().lines().count(), empty.err());
+    assertTrue(empty.err().contains("holds no preference dataset"), empty.err());
   }
 }

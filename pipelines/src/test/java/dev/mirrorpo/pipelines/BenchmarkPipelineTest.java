@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mirrorpo.schemas.BenchmarkResult;
-import dev.mirrorpo.transforms.benchmark.BenchmarkResultFiles;
+import dev.mirrorpo.transforms.io.ParquetRows;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -79,7 +79,8 @@ class BenchmarkPipelineTest {
     assertEquals(12, first.results().size());
     List<BenchmarkResult> fromFiles = new ArrayList<>();
     for (String dataset : List.of("base", "noisy")) {
-      fromFiles.addAll(BenchmarkResultFiles.read(single(out.resolve("results").resolve(dataset))));
+      fromFiles.addAll(ParquetRows.read(single(out.resolve("results").resolve(dataset)), BenchmarkResult.class,
+          "benchmark results"));
     }
     assertEquals(12, fromFiles.size());
     for (BenchmarkResult row : fromFiles) {

@@ -13,5 +13,9 @@ public final class SchemaVersions {
   public static final int BENCHMARK_RESULT =
       ((Number) BenchmarkResult.getClassSchema().getField("schema_version").defaultVal()).intValue();
 
+  /** Version of {@link CandidateFitness} rows (CandidateFitness.avsc). */
+  public static final int CANDIDATE_FITNESS =
+      ((Number) CandidateFitness.getClassSchema().getField("schema_version").defaultVal()).intValue();
+
   private SchemaVersions() {}
 }

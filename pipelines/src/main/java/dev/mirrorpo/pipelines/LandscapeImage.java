@@ -1,4 +1,4 @@
-package dev.mirrorpo.cli;
+package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.learning.objectives.LossLandscape;
 import dev.mirrorpo.learning.objectives.Objective;
@@ -28,7 +28,7 @@ import javax.imageio.ImageIO;
  * the gradients a diverging one centred on zero (blue negative, red positive), so the sign of each
  * update is visible at a glance. Non-finite cells are grey.
  */
-final class LandscapeImage {
+public final class LandscapeImage {
   private static final int MAP = 320;
   private static final int LEFT = 78;
   private static final int BAR_GAP = 14;
@@ -52,7 +52,7 @@ final class LandscapeImage {
 
   private LandscapeImage() {}
 
-  static void write(Objective objective, LossLandscape landscape, Path file) {
+  public static void write(Objective objective, LossLandscape landscape, Path file) {
     BufferedImage image = new BufferedImage(3 * PANEL, TOP + MAP + BOTTOM, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
@@ -71,17 +71,7 @@ final class LandscapeImage {
     } finally {
       g.dispose();
     }
-    try {
-      Path parent = file.toAbsolutePath().getParent();
-      if (parent != null) {
-        Files.createDirectories(parent);
-      }
-      if (!ImageIO.write(image, "png", file.toFile())) {
-        throw new IllegalStateException("no PNG writer in this Java runtime");
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write the heat map " + file + ": " + e.getMessage(), e);
-    }
+    Png.write(image, file);
   }
 
   private static String title(Objective objective) {

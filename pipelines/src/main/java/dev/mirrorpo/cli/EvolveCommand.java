@@ -1,0 +1,90 @@
+package dev.mirrorpo.cli;
+
+import dev.mirrorpo.learning.es.EsState;
+import dev.mirrorpo.pipelines.DatasetPipeline;
+import dev.mirrorpo.pipelines.SearchPipeline;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** `mirrorpo evolve`: search the MPO family with OpenAI-ES, one Beam pipeline per generation. */
+@Command(name = "evolve", mixinStandardHelpOptions = true,
+    description = {"Search the MPO family of objectives with OpenAI-ES (DESIGN §7–§8): each generation trains every"
+        + " candidate objective offline and scores it online with the true reward, as one Beam pipeline.",
+        "RUN_DIR holds the state after each generation; rerunning the same command (or --resume RUN_DIR) continues"
+            + " from the last finished generation. One MLflow run per search, metrics per generation.",
+        "Beam options go after the others as --name=value, e.g. --runner=FlinkRunner --flinkMaster=[local]."})
+final class EvolveCommand implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @CommandLine.Unmatched List<String> beamArgs = new ArrayList<>();
+
+  @Option(names = "--config", required = true, description = "Preset with a search section, e.g. configs/quick.yaml.")
+  Path config;
+
+  @Option(names = "--generations", description = "Generations (default: the preset's search.generations).")
+  Integer generations;
+
+  @Option(names = "--dataset", description = "Dataset directory (default: make the preset's search.quality under"
+      + " RUN_DIR/dataset).")
+  Path dataset;
+
+  @Option(names = "--out", description = "Run directory (default: runs/searches/PRESET).")
+  Path out;
+
+  @Option(names = "--resume", description = "Run directory of a search to continue (same as --out of that search).")
+  Path resume;
+
+  @Option(names = "--mlflow-uri", description = "MLflow server (default: MLFLOW_TRACKING_URI, else"
+      + " http://127.0.0.1:5000).")
+  String mlflowUri;
+
+  @Override
+  public Integer call() {
+    for (String arg : beamArgs) {
+      if (!arg.startsWith("--") || !arg.contains("=")) {
+        throw new IllegalArgumentException("unknown argument '" + arg + "'; Beam options are written --name=value,"
+            + " e.g. --runner=FlinkRunner");
+      }
+    }
+    if (out != null && resume != null && !out.equals(resume)) {
+      throw new IllegalArgumentException("--out and --resume name different run directories; give one of them");
+    }
+    Path runDirectory = resume != null ? resume : out != null ? out
+        : Path.of("runs", "searches", config.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
+    if (resume != null && !resume.resolve("search.json").toFile().exists()) {
+      throw new IllegalArgumentException("--resume " + resume + " holds no search (no search.json); use --out to"
+          + " start one there");
+    }
+    String[] beam = beamArgs.toArray(String[]::new);
+    SearchPipeline.Options options = SearchPipeline.options(beam);
+    options.setConfig(config.toString());
+    options.setGenerations(generations);
+    options.setDataset(dataset == null ? null : dataset.toString());
+    options.setOut(runDirectory.toString());
+    options.setMlflowUri(mlflowUri);
+    String command = Provenance.command(spec.commandLine().getParseResult().originalArgs());
+    SearchPipeline.Summary summary = SearchPipeline.run(options, beam,
+        new DatasetPipeline.Origin(command, Provenance.gitCommit(), Provenance.now()), spec.commandLine().getErr());
+
+    PrintWriter print = spec.commandLine().getOut();
+    EsState.Best best = summary.state().best();
+    print.printf(Locale.ROOT, "%nsearch: %d generations in %s%n", summary.state().generation(), runDirectory);
+    print.printf(Locale.ROOT, "  best MPO objective: %s (generation %d)%n",
+        best == null ? "none (every candidate failed)" : String.format(Locale.ROOT, "%.1f", best.fitness()),
+        best == null ? 0 : best.generation() + 1);
+    print.printf(Locale.ROOT, "  baseline %-9s %.1f ± %.1f (same dataset, seed and evaluation)%n",
+        summary.baseline().algorithm() + ":", summary.baseline().fitness(), summary.baseline().standardError());
+    print.printf("  files: %s (state.json, best.json, fitness.png, best-landscape.png, generations/)%n", runDirectory);
+    if (summary.mlflowUri() != null) {
+      print.printf("  MLflow: %s/#/experiments (run %s)%n", summary.mlflowUri(), summary.mlflowRunId());
+    }
+    return 0;
+  }
+}

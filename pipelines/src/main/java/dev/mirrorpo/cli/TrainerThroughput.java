@@ -1,0 +1,251 @@
+package dev.mirrorpo.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mirrorpo.learning.TorchThreads;
+import dev.mirrorpo.learning.objectives.Objective;
+import dev.mirrorpo.learning.objectives.PairBatch;
+import dev.mirrorpo.learning.objectives.TrajectoryLikelihood;
+import dev.mirrorpo.learning.objectives.TrajectoryLikelihood.LogLikelihoods;
+import dev.mirrorpo.learning.policy.GaussianPolicy;
+import dev.mirrorpo.learning.policy.PolicyArchitecture;
+import dev.mirrorpo.learning.policy.RunningMeanVar;
+import dev.mirrorpo.learning.training.OfflineTrainer;
+import dev.mirrorpo.learning.training.PairedTrajectories;
+import dev.mirrorpo.learning.training.TrainerConfig;
+import dev.mirrorpo.learning.training.TrainingResult;
+import java.io.File;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Throughput of the inner trainer (`mirrorpo objectives bench`): trajectory steps per second of
+ * {@link OfflineTrainer} itself (forward, backward and Adam on minibatches of the paper's 2 pairs),
+ * and of the same loop written in JAX (bench/reference/trainer_throughput.py), run as a subprocess.
+ *
+ * <p>The Java side trains whole epochs and times them with the trainer's own epoch listener, from the
+ * end of the first epoch to the end of the last: every step of those epochs is the trainer's real
+ * step, and what happens once per training (normalising the data, π_ref's likelihoods of a two-step
+ * objective) is outside the interval. Every trajectory step of both sides counts once per epoch; the
+ * trainer packs them without padding.
+ */
+final class TrainerThroughput {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final long INIT_SEED = 1;
+  private static final long SHUFFLE_SEED = 1;
+
+  private final PairedTrajectories data;
+  private final Objective objective;
+  private final TrainerConfig paper = TrainerConfig.paper();
+  private final PolicyArchitecture architecture;
+  private final float[] initialValues;
+  private final RunningMeanVar statistics;
+
+  TrainerThroughput(PairedTrajectories data, Objective objective) {
+    this.data = data;
+    this.objective = objective;
+    this.architecture = PolicyArchitecture.gaussianMlp(data.observationSize(), data.actionSize());
+    try (GaussianPolicy init = GaussianPolicy.initialize(architecture, INIT_SEED)) {
+      this.initialValues = init.parameters().values();
+    }
+    TorchThreads.applyToCurrentThread(); // the engine is loaded now; a no-op on the thread that loaded it
+    // A policy learned from scratch sees only the data: its frozen normaliser is the data's.
+    this.statistics = data.observationStatistics();
+  }
+
+  /** Real trajectory steps of both sides of every pair: the work of one epoch. */
+  long stepsPerEpoch() {
+    return data.chosen().steps() + data.rejected().steps();
+  }
+
+  long updatesPerEpoch() {
+    return (data.pairs() + paper.minibatchPairs() - 1) / paper.minibatchPairs();
+  }
+
+  /** One measurement of the Java trainer. */
+  record Measurement(double stepsPerSecond, double updatesPerSecond, double seconds, int epochs, double cpuPerWall) {}
+
+  /**
+   * Trains {@code epochs} timed epochs after one untimed one, from the same initial policy every time.
+   *
+   * @throws IllegalStateException if training diverges (the figures would mean nothing)
+   */
+  Measurement measure(int epochs) {
+    long[] wall = new long[epochs + 2];
+    long[] cpu = new long[epochs + 2];
+    OfflineTrainer.Listener clock = new OfflineTrainer.Listener() {
+      @Override
+      public void epochDone(int epoch, int total, double meanLoss) {
+        wall[epoch] = System.nanoTime();
+        cpu[epoch] = processCpuNanos();
+      }
+    };
+    // sftEpochs 0: a two-step objective gets π_ref = the initial policy and optimises its own loss throughout.
+    TrainerConfig config = new TrainerConfig(epochs + 1, 0, paper.minibatchPairs(), paper.learningRate(),
+        paper.maxGradNorm(), paper.boxHalfWidth());
+    TrainingResult result;
+    try (GaussianPolicy policy = freshPolicy()) {
+      result = new OfflineTrainer(config).train(policy, data, objective, SHUFFLE_SEED, clock);
+    }
+    if (!result.completed()) {
+      throw new IllegalStateException("the benchmark's training stopped: " + result.message());
+    }
+    double seconds = (wall[epochs + 1] - wall[1]) / 1e9;
+    double cpuSeconds = (cpu[epochs + 1] - cpu[1]) / 1e9;
+    return new Measurement(epochs * stepsPerEpoch() / seconds, epochs * updatesPerEpoch() / seconds, seconds, epochs,
+        cpuSeconds / seconds);
+  }
+
+  /** Epochs that take at least {@code seconds}, from one measured epoch (which also warms the JIT up). */
+  int epochsFor(double seconds) {
+    Measurement one = measure(1);
+    return (int) Math.max(1, Math.min(1_000_000, Math.ceil(seconds / one.seconds())));
+  }
+
+  private GaussianPolicy freshPolicy() {
+    return GaussianPolicy.of(architecture, initialValues,
+        new RunningMeanVar(statistics.mean(), statistics.variance(), statistics.count()));
+  }
+
+  private static long processCpuNanos() {
+    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getProcessCpuTime();
+    }
+    return 0;
+  }
+
+  /**
+   * The loss of the first minibatch (pairs 0, 1, …) under the initial policy, computed as the trainer
+   * does (both sides packed into one forward pass): the JAX reference reports the same number from its
+   * own code, so the two are known to run the same computation.
+   */
+  double firstBatchLoss() {
+    try (GaussianPolicy policy = freshPolicy(); NDScope scope = new NDScope()) {
+      return firstBatchLoss(policy, data.normalized(policy.normalizer()));
+    }
+  }
+
+  private double firstBatchLoss(GaussianPolicy policy, PairedTrajectories normalized) {
+    int n = Math.min(paper.minibatchPairs(), data.pairs());
+    int obsSize = data.observationSize();
+    int actSize = data.actionSize();
+    PairedTrajectories.Side[] sides = {normalized.chosen(), normalized.rejected()};
+    int[] lengths = new int[2 * n];
+    int rows = 0;
+    for (int s = 0; s < 2; s++) {
+      for (int k = 0; k < n; k++) {
+        lengths[s * n + k] = sides[s].lengths()[k];
+        rows += lengths[s * n + k];
+      }
+    }
+    float[] observations = new float[rows * obsSize];
+    float[] actions = new float[rows * actSize];
+    int row = 0;
+    for (int s = 0; s < 2; s++) {
+      for (int k = 0; k < n; k++) {
+        int offset = sides[s].offsets()[k];
+        System.arraycopy(sides[s].observations(), offset * obsSize, observations, row * obsSize,
+            lengths[s * n + k] * obsSize);
+        System.arraycopy(sides[s].actions(), offset * actSize, actions, row * actSize, lengths[s * n + k] * actSize);
+        row += lengths[s * n + k];
+      }
+    }
+    NDManager manager = policy.parameters().manager();
+    LogLikelihoods both = new TrajectoryLikelihood(paper.boxHalfWidth()).of(policy,
+        manager.create(observations, new Shape(rows, obsSize)), manager.create(actions, new Shape(rows, actSize)),
+        lengths);
+    NDIndex chosen = new NDIndex("0:" + n);
+    NDIndex rejected = new NDIndex(n + ":");
+    float[] chosenLengths = new float[n];
+    float[] rejectedLengths = new float[n];
+    for (int k = 0; k < n; k++) {
+      chosenLengths[k] = lengths[k];
+      rejectedLengths[k] = lengths[n + k];
+    }
+    PairBatch batch = PairBatch.of(new LogLikelihoods(both.sum().get(chosen), both.mean().get(chosen)),
+        new LogLikelihoods(both.sum().get(rejected), both.mean().get(rejected)), manager.create(chosenLengths),
+        manager.create(rejectedLengths), null);
+    NDArray loss = objective.loss(batch);
+    return loss.getFloat();
+  }
+
+  /** The initial weights and normaliser, for the reference to start from the same policy. */
+  void writeInitialPolicy(Path file) {
+    Map<String, Object> init = new LinkedHashMap<>();
+    init.put("layout", "mean.w0 [obs, 64], mean.b0, mean.w1 [64, 64], mean.b1, mean.w2 [64, act], mean.b2, log_std"
+        + " (row-major)");
+    init.put("values", initialValues);
+    init.put("observation_mean", statistics.mean());
+    init.put("observation_variance", statistics.variance());
+    try {
+      Files.writeString(file, Json.line(init));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + file + " (" + e + ")", e);
+    }
+  }
+
+  /**
+   * Runs the JAX reference once for {@code seconds} of training and returns its JSON line.
+   *
+   * @throws IllegalStateException with the end of its stderr if it fails or prints no JSON
+   */
+  static JsonNode runReference(Path python, Path script, Path dataset, String objective, double seconds, Path init) {
+    List<String> command = new ArrayList<>(List.of(python.toString(), script.toString(), "--dataset",
+        dataset.toString(), "--objective", objective, "--seconds", Double.toString(seconds), "--rounds", "1"));
+    if (init != null) {
+      command.addAll(List.of("--init", init.toString()));
+    }
+    Path stderr = null;
+    try {
+      stderr = Files.createTempFile("mirrorpo-jax-reference", ".log");
+      Process process = new ProcessBuilder(command).redirectError(stderr.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
+      byte[] output = process.getInputStream().readAllBytes();
+      long limit = (long) (seconds * 20) + 600;
+      if (!process.waitFor(limit, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("the JAX reference did not finish within " + limit + " s");
+      }
+      String out = new String(output, StandardCharsets.UTF_8).strip();
+      String last = out.isEmpty() ? "" : out.lines().reduce((a, b) -> b).orElse("");
+      if (process.exitValue() != 0 || !last.startsWith("{")) {
+        throw new IllegalStateException("the JAX reference (" + String.join(" ", command) + ") failed with exit code "
+            + process.exitValue() + ": " + tail(stderr));
+      }
+      return JSON.readTree(last);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run the JAX reference " + python + " " + script + " (" + e + ")", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the JAX reference ran", e);
+    } finally {
+      if (stderr != null) {
+        try {
+          Files.deleteIfExists(stderr);
+        } catch (IOException ignored) {
+          // a temporary file; nothing to report
+        }
+      }
+    }
+  }
+
+  private static String tail(Path file) throws IOException {
+    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+        .filter(line -> !line.isBlank()).toList();
+    String last = lines.isEmpty() ? "(no output on stderr)" : lines.get(lines.size() - 1).strip();
+    return last.length() > 400 ? last.substring(0, 400) + "…" : last;
+  }
+}

@@ -1,0 +1,274 @@
+package dev.mirrorpo.pipelines;
+
+import dev.mirrorpo.learning.Seeds;
+import dev.mirrorpo.learning.es.EsState;
+import dev.mirrorpo.learning.es.OpenAiEs;
+import dev.mirrorpo.learning.mpo.MpoLayout;
+import dev.mirrorpo.learning.objectives.Objectives;
+import dev.mirrorpo.schemas.CandidateFitness;
+import dev.mirrorpo.transforms.io.ParquetRows;
+import dev.mirrorpo.transforms.io.WriteSingleParquetFile;
+import dev.mirrorpo.transforms.search.TrainAndEvaluateCandidates;
+import dev.mirrorpo.transforms.training.CellSettings;
+import dev.mirrorpo.transforms.training.TrainAndEvaluate;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.Description;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * The MPO search (DESIGN §7–§10): OpenAI-ES over the MPO parameters ζ, one Beam pipeline per
+ * generation (candidates → Reshuffle → train and evaluate → fitness Parquet). After each pipeline the
+ * driver tells the ES the fitness, writes the generation's summary, the best objective and then the ES
+ * state, atomically — the state is the commit point, so a search killed at any moment resumes from its
+ * last finished generation and ends where an uninterrupted one would. MLflow is brought up to date from
+ * these files after every generation ({@link SearchMlflow}); if it is down, the search goes on.
+ */
+public final class SearchPipeline {
+  /** Seeds the inner training of generation g (shared by its candidates): Seeds.derive(es seed, this, g). */
+  private static final long TRAINING_STREAM = 0x7261696EL;
+
+  private SearchPipeline() {}
+
+  /** What a search reads; everything else comes from the preset's search section. */
+  public interface Options extends PipelineOptions {
+    @Description("Preset (YAML) with a search section, e.g. configs/quick.yaml")
+    String getConfig();
+
+    void setConfig(String value);
+
+    @Description("Dataset directory (default: make the preset's search.quality under RUN_DIR/dataset)")
+    String getDataset();
+
+    void setDataset(String value);
+
+    @Description("Generations (default: the preset's search.generations)")
+    Integer getGenerations();
+
+    void setGenerations(Integer value);
+
+    @Description("Run directory")
+    String getOut();
+
+    void setOut(String value);
+
+    @Description("MLflow tracking URI (default: MLFLOW_TRACKING_URI, else http://127.0.0.1:5000)")
+    String getMlflowUri();
+
+    void setMlflowUri(String value);
+  }
+
+  public static Options options(String... beamArgs) {
+    PipelineOptionsFactory.register(Options.class);
+    return DatasetPipeline.options(beamArgs).as(Options.class);
+  }
+
+  /** How a search ended. */
+  public record Summary(Path runDirectory, EsState state, SearchRun.Baseline baseline, List<GenerationSummary> generations,
+      String mlflowUri, String mlflowRunId) {}
+
+  public static Summary run(Options options, String[] beamArgs, DatasetPipeline.Origin origin, PrintWriter progress) {
+    if (options.getConfig() == null || options.getOut() == null) {
+      throw new IllegalArgumentException("a search needs a preset (--config) and a run directory (--out)");
+    }
+    Path configFile = Path.of(options.getConfig());
+    SearchConfig config = SearchConfig.load(configFile);
+    int generations = options.getGenerations() != null ? options.getGenerations() : config.generations();
+    if (generations < 1) {
+      throw new IllegalArgumentException("--generations must be at least 1, got " + generations);
+    }
+    SearchRun run = new SearchRun(Path.of(options.getOut()));
+    Path dataset = options.getDataset() != null ? Path.of(options.getDataset())
+        : makeDataset(config, configFile, run, beamArgs, origin, progress);
+    PreferenceDatasets.Inspection inspection = PreferenceDatasets.inspect(dataset);
+    String task = inspection.manifest().config().task();
+    config.training().requireStartsOn(task, "search.initial_policy");
+    CellSettings settings = config.training().cellSettings(task);
+    String manifestSha = PreferenceDatasets.sha256(PreferenceDatasets.manifestFile(dataset));
+    startOrCheck(run, config, dataset, manifestSha, task, origin);
+
+    OpenAiEs es = new OpenAiEs(config.es());
+    EsState state = Files.exists(run.file(SearchRun.STATE)) ? EsState.read(run.file(SearchRun.STATE))
+        : es.initialize(MpoLayout.initial(config.mpo()));
+    SearchRun.Baseline baseline = baseline(run, config, settings, dataset, progress);
+    SearchMlflow mlflow = SearchMlflow.open(MlflowTracking.resolveUri(options.getMlflowUri()), progress);
+    mlflow.sync(run);
+    if (state.generation() > 0) {
+      progress.printf("search: resuming %s at generation %d of %d%n", run.directory(), state.generation(), generations);
+    }
+    progress.printf(Locale.ROOT, "search: MPO (%s, %d parameters) on %s %s, %d candidates per generation, %s%n",
+        config.mpo().describe(), state.dimension(), task, dataset, config.es().candidates(),
+        options.getRunner().getSimpleName());
+    progress.flush();
+    while (state.generation() < generations) {
+      state = generation(options, run, config, es, state, settings, dataset, baseline, generations, progress);
+      mlflow.sync(run);
+    }
+    mlflow.finish(run);
+    return new Summary(run.directory(), state, baseline, run.summaries(state.generation()), mlflow.uri(),
+        mlflow.runId());
+  }
+
+  private static Path makeDataset(SearchConfig config, Path configFile, SearchRun run, String[] beamArgs,
+      DatasetPipeline.Origin origin, PrintWriter progress) {
+    Path directory = run.file("dataset");
+    if (!Files.exists(PreferenceDatasets.manifestFile(directory))) {
+      DatasetPipeline.Options datasetOptions = DatasetPipeline.options(beamArgs);
+      datasetOptions.setConfig(configFile.toString());
+      datasetOptions.setQuality(config.quality().label());
+      datasetOptions.setOut(directory.toString());
+      datasetOptions.setOverwrite(true);
+      DatasetPipeline.generate(datasetOptions, origin, progress);
+    }
+    return directory;
+  }
+
+  /** Writes search.json for a new run; for an existing one, refuses another config or dataset. */
+  private static void startOrCheck(SearchRun run, SearchConfig config, Path dataset, String manifestSha, String task,
+      DatasetPipeline.Origin origin) {
+    Map<String, String> params = new LinkedHashMap<>(config.params());
+    params.put("dataset", dataset.toAbsolutePath().normalize().toString());
+    params.put("dataset_manifest_sha256", manifestSha);
+    params.put("task", task);
+    Path file = run.file(SearchRun.SEARCH);
+    if (Files.exists(file)) {
+      @SuppressWarnings("unchecked")
+      Map<String, String> recorded = (Map<String, String>) SearchRun.readMap(file).get("params");
+      if (!params.equals(recorded)) {
+        List<String> differ = new ArrayList<>();
+        params.forEach((k, v) -> {
+          if (!v.equals(recorded == null ? null : recorded.get(k))) {
+            differ.add(k);
+          }
+        });
+        throw new IllegalArgumentException("run directory " + run.directory() + " holds a search with another config"
+            + " or dataset (" + String.join(", ", differ) + "); choose another --out to start a new search");
+      }
+      return;
+    }
+    Map<String, Object> search = new LinkedHashMap<>();
+    search.put("format", "mirrorpo-search");
+    search.put("format_version", 1);
+    search.put("command", origin.command());
+    search.put("git_commit", origin.gitCommit());
+    search.put("created", origin.created());
+    search.put("params", params);
+    SearchRun.write(file, search);
+  }
+
+  /** The fitness of MPO's start point as the known objective (ORPO or DPO), trained like generation 0's candidates. */
+  private static SearchRun.Baseline baseline(SearchRun run, SearchConfig config, CellSettings settings, Path dataset,
+      PrintWriter progress) {
+    Path file = run.file(SearchRun.BASELINE);
+    if (Files.exists(file)) {
+      return SearchRun.read(file, SearchRun.Baseline.class);
+    }
+    String algorithm = config.baselineAlgorithm();
+    Map<String, Double> parameters = config.mpo().twoStep() ? Map.of("beta", config.mpo().beta())
+        : Map.of("lambda", config.mpo().lambda());
+    progress.printf("search: training the baseline %s %s on the same dataset%n", algorithm, parameters);
+    progress.flush();
+    TrainAndEvaluate.Outcome outcome = TrainAndEvaluate.run(settings, dataset.toString(),
+        Objectives.create(algorithm, parameters), trainingSeed(config, 0));
+    SearchRun.Baseline baseline = new SearchRun.Baseline(algorithm, outcome.meanReturn(), outcome.standardError(),
+        outcome.training().status().name());
+    SearchRun.write(file, baseline);
+    return baseline;
+  }
+
+  static long trainingSeed(SearchConfig config, int generation) {
+    return Seeds.derive(config.es().seed(), TRAINING_STREAM, generation);
+  }
+
+  private static EsState generation(Options options, SearchRun run, SearchConfig config, OpenAiEs es, EsState state,
+      CellSettings settings, Path dataset, SearchRun.Baseline baseline, int generations, PrintWriter progress) {
+    int g = state.generation();
+    run.clearGeneration(g);
+    Path directory = run.generationDirectory(g);
+    long started = System.nanoTime();
+    Pipeline pipeline = Pipeline.create(options);
+    pipeline
+        .apply("TrainAndEvaluateCandidates", TrainAndEvaluateCandidates.of(state, config.mpo(), settings,
+            dataset.toString(), trainingSeed(config, g)))
+        .apply("WriteCandidateFitness", WriteSingleParquetFile.<CandidateFitness>to(directory.toString(),
+            SearchRun.FITNESS_PREFIX, CandidateFitness.getClassSchema()));
+    runPipeline(pipeline, options, "generation " + (g + 1) + "/" + generations, config.es().candidates(), progress);
+
+    List<CandidateFitness> rows = new ArrayList<>();
+    ParquetRows.files(directory, SearchRun.FITNESS_PREFIX)
+        .forEach(file -> rows.addAll(ParquetRows.read(file, CandidateFitness.class, "candidate fitness")));
+    double[] fitness = new double[config.es().candidates()];
+    Arrays.fill(fitness, Double.NaN);
+    for (CandidateFitness row : rows) {
+      fitness[OpenAiEs.candidateIndex(row.getPairIndex(), row.getSign())] = row.getFitness();
+    }
+    EsState next = es.tell(state, fitness);
+    double seconds = (System.nanoTime() - started) / 1e9;
+    GenerationSummary summary = GenerationSummary.of(g, rows, state.sigma(),
+        next.best() == null ? Double.NaN : next.best().fitness(), baseline.fitness(), seconds);
+    run.writeSummary(summary);
+    if (next.best() != null) {
+      SearchRun.write(run.file(SearchRun.BEST), BestObjective.of(config, next.best()));
+    }
+    FitnessPlot.write(run.summaries(g + 1), baseline, run.file(SearchRun.FITNESS_PLOT));
+    next.write(run.file(SearchRun.STATE));
+    progress.printf(Locale.ROOT, "search: generation %d/%d done in %s: fitness mean %.1f, max %.1f, %d failed;"
+            + " best so far %.1f (baseline %s %.1f)%n", g + 1, generations, ProgressDisplay.duration(seconds),
+        summary.fitnessMean(), summary.fitnessMax(), summary.failed(), summary.bestSoFar(), baseline.algorithm(),
+        baseline.fitness());
+    progress.flush();
+    return next;
+  }
+
+  private static void runPipeline(Pipeline pipeline, Options options, String what, int candidates,
+      PrintWriter progress) {
+    boolean direct = options.getRunner() == DirectRunner.class;
+    if (direct) {
+      options.as(DirectOptions.class).setBlockOnRun(false);
+    }
+    PipelineResult.State state;
+    try {
+      PipelineResult result = pipeline.run();
+      if (direct) {
+        try (ProgressDisplay display = ProgressDisplay.start(progress, "search " + what, "candidates", candidates,
+            () -> candidatesDone(result))) {
+          state = result.waitUntilFinish();
+        }
+      } else {
+        state = result.waitUntilFinish();
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalStateException("the search pipeline of " + what + " failed (" + DatasetPipeline.rootCause(e)
+          + "); rerun the same command to resume from the last finished generation", e);
+    }
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("the search pipeline of " + what + " ended in state " + state);
+    }
+  }
+
+  private static long candidatesDone(PipelineResult result) {
+    long sum = 0;
+    for (MetricResult<Long> counter : result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(TrainAndEvaluateCandidates.class,
+            TrainAndEvaluateCandidates.CANDIDATES_COUNTER))
+        .build()).getCounters()) {
+      sum += counter.getAttempted();
+    }
+    return sum;
+  }
+}

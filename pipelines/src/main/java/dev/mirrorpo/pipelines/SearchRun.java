@@ -1,0 +1,112 @@
+package dev.mirrorpo.pipelines;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mirrorpo.learning.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The files of one search (RUN_DIR), which are its source of truth:
+ * <ul>
+ *   <li>search.json: what was asked (command, resolved config, dataset), written once;</li>
+ *   <li>state.json: the ES state, rewritten atomically after each generation — the commit point;</li>
+ *   <li>baseline.json: the baseline objective's fitness on the same dataset;</li>
+ *   <li>generations/NNNNN/: the candidates' fitness (Parquet) and summary.json of each generation;</li>
+ *   <li>best.json, fitness.png: the best objective so far and the fitness curve.</li>
+ * </ul>
+ * A generation directory without its generation in state.json is an interrupted one and is redone.
+ */
+public final class SearchRun {
+  static final String SEARCH = "search.json";
+  static final String STATE = "state.json";
+  static final String BASELINE = "baseline.json";
+  static final String BEST = "best.json";
+  static final String FITNESS_PLOT = "fitness.png";
+  static final String LANDSCAPE_PLOT = "best-landscape.png";
+  static final String FITNESS_PREFIX = "fitness";
+  private static final String GENERATIONS = "generations";
+  private static final String SUMMARY = "summary.json";
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private final Path directory;
+
+  SearchRun(Path directory) {
+    this.directory = directory;
+  }
+
+  Path directory() {
+    return directory;
+  }
+
+  Path file(String name) {
+    return directory.resolve(name);
+  }
+
+  Path generationDirectory(int generation) {
+    return directory.resolve(GENERATIONS).resolve(String.format("%05d", generation));
+  }
+
+  /** The baseline's fitness and its standard error. */
+  public record Baseline(String algorithm, double fitness, double standardError, String status) {}
+
+  /** The summaries of every finished generation, in order. */
+  List<GenerationSummary> summaries(int finishedGenerations) {
+    List<GenerationSummary> summaries = new ArrayList<>();
+    for (int g = 0; g < finishedGenerations; g++) {
+      summaries.add(read(generationDirectory(g).resolve(SUMMARY), GenerationSummary.class));
+    }
+    return summaries;
+  }
+
+  void writeSummary(GenerationSummary summary) {
+    write(generationDirectory(summary.generation()).resolve(SUMMARY), summary);
+  }
+
+  /** Removes what an interrupted generation left. */
+  void clearGeneration(int generation) {
+    Path dir = generationDirectory(generation);
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> walk = Files.walk(dir)) {
+      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot remove the interrupted generation " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  static void write(Path file, Object value) {
+    try {
+      AtomicFiles.writeString(file, JSON.writeValueAsString(value) + "\n");
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot encode " + file.getFileName() + ": " + e.getMessage(), e);
+    }
+  }
+
+  static <T> T read(Path file, Class<T> type) {
+    try {
+      return JSON.readValue(Files.readString(file), type);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException("search file " + file + " is missing; the run directory is damaged");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("search file " + file + " is unreadable or corrupt (" + e.getMessage()
+          .lines().findFirst().orElse("") + ")");
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> readMap(Path file) {
+    return read(file, Map.class);
+  }
+}

@@ -1,0 +1,139 @@
+package dev.mirrorpo.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mirrorpo.learning.es.EsState;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The MPO search end to end on real MuJoCo, PyTorch, Beam, Parquet and a real MLflow server: a tiny
+ * dataset, 2 antithetic pairs, 3 generations. One uninterrupted search is the reference for the others.
+ */
+class SearchPipelineTest {
+  private static final int GENERATIONS = 3;
+  @TempDir static Path work;
+  private static MlflowServer mlflow;
+  private static Path preset;
+  private static Path dataset;
+  private static SearchPipeline.Summary reference;
+
+  @BeforeAll
+  static void searchOnce() {
+    mlflow = MlflowServer.start(work.resolve("mlflow"));
+    TestDatasets.agent(work, "target", "hopper", 1, null);
+    TestDatasets.agent(work, "original", "hopper", 2, null);
+    preset = TestDatasets.preset(work, "tiny", "hopper", "target.agent.json", "original.agent.json",
+        "pairs: 8", "length: 30", "seed: 3", "temperature: 1.0", "rollout_batch: 4", "pairs_per_chunk: 4",
+        "search:",
+        "  generations: " + GENERATIONS,
+        "  pairs: 2",
+        "  sigma: 0.05",
+        "  trainer: {epochs: 2, sft_epochs: 1}",
+        "  evaluation: {episodes: 3, seed: 5, length: 40}");
+    dataset = work.resolve("dataset");
+    DatasetPipeline.Options datasetOptions = DatasetPipeline.options("--runner=DirectRunner");
+    datasetOptions.setConfig(preset.toString());
+    datasetOptions.setOut(dataset.toString());
+    DatasetPipeline.generate(datasetOptions, origin(), new PrintWriter(new StringWriter()));
+    reference = search(work.resolve("reference"), mlflow.uri(), new StringWriter());
+  }
+
+  @AfterAll
+  static void stopMlflow() {
+    if (mlflow != null) {
+      mlflow.close();
+    }
+  }
+
+  private static DatasetPipeline.Origin origin() {
+    return new DatasetPipeline.Origin("test", "unknown", "now");
+  }
+
+  private static SearchPipeline.Summary search(Path out, String mlflowUri, StringWriter log) {
+    SearchPipeline.Options options = SearchPipeline.options("--runner=DirectRunner", "--targetParallelism=2");
+    options.setConfig(preset.toString());
+    options.setDataset(dataset.toString());
+    options.setOut(out.toString());
+    options.setMlflowUri(mlflowUri);
+    return SearchPipeline.run(options, new String[0], origin(), new PrintWriter(log, true));
+  }
+
+  @Test
+  void everyGenerationIsWrittenAndLoggedToMlflowOnceWithTheArtifacts() {
+    assertEquals(GENERATIONS, reference.state().generation());
+    assertEquals(GENERATIONS, reference.generations().size());
+    for (GenerationSummary generation : reference.generations()) {
+      assertEquals(4, generation.candidates());
+    }
+    Path run = reference.runDirectory();
+    for (String file : List.of("search.json", "state.json", "baseline.json", "best.json", "fitness.png",
+        "best-landscape.png")) {
+      assertTrue(Files.exists(run.resolve(file)), file);
+    }
+    try (MlflowTracking tracking = MlflowTracking.connect(mlflow.uri())) {
+      String id = reference.mlflowRunId();
+      assertEquals(Set.of(0L, 1L, 2L), tracking.loggedSteps(id, "fitness_mean"));
+      assertEquals(Set.of(0L, 1L, 2L), tracking.loggedSteps(id, "baseline_return"));
+      Set<String> artifacts = tracking.artifacts(id);
+      assertTrue(artifacts.containsAll(Set.of("search.json", "baseline.json", "best-landscape.png",
+          "best-after-00003.json", "fitness-after-00003.png")), artifacts.toString());
+      assertEquals(0, SearchMlflow.syncDirectory(run, mlflow.uri(), new PrintWriter(new StringWriter())),
+          "a sync after the search adds nothing");
+      assertEquals(3, tracking.client().getMetricHistory(id, "sigma").size());
+    }
+  }
+
+  @Test
+  void aSearchKilledInTheMiddleOfAGenerationResumesToTheSameState() throws Exception {
+    Path out = work.resolve("killed");
+    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process process = new ProcessBuilder(java, "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
+        "-cp", System.getProperty("java.class.path"), "dev.mirrorpo.cli.Mirrorpo", "evolve",
+        "--config", preset.toString(), "--dataset", dataset.toString(), "--out", out.toString(),
+        "--mlflow-uri", mlflow.uri(), "--runner=DirectRunner", "--targetParallelism=2")
+        .redirectErrorStream(true).redirectOutput(work.resolve("killed.log").toFile()).start();
+    // Kill it (SIGKILL) once generation 2 has started: generation 1 is committed, generation 2 is not.
+    Path second = out.resolve("generations").resolve("00001");
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (!Files.exists(second) && process.isAlive() && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertTrue(process.isAlive(), "the search ended before it could be killed: " + Files.readString(
+        work.resolve("killed.log")));
+    process.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+    assertEquals(1, EsState.read(out.resolve("state.json")).generation(), "killed after one finished generation");
+
+    StringWriter log = new StringWriter();
+    SearchPipeline.Summary resumed = search(out, mlflow.uri(), log);
+    assertTrue(log.toString().contains("resuming"), log.toString());
+    assertEquals(reference.state(), resumed.state(), "the resumed search ends where the uninterrupted one did");
+    try (MlflowTracking tracking = MlflowTracking.connect(mlflow.uri())) {
+      assertEquals(GENERATIONS, tracking.client().getMetricHistory(resumed.mlflowRunId(), "sigma").size(),
+          "each generation logged exactly once");
+    }
+  }
+
+  @Test
+  void withMlflowDownTheSearchFinishesAndASyncFillsMlflowInOnce() throws IOException {
+    Path out = work.resolve("offline");
+    StringWriter log = new StringWriter();
+    SearchPipeline.Summary offline = search(out, "http://127.0.0.1:9", log);
+    assertTrue(log.toString().contains("not logging to MLflow"), log.toString());
+    assertEquals(reference.state(), offline.state());
+    PrintWriter quiet = new PrintWriter(new StringWriter());
+    assertEquals(GENERATIONS, SearchMlflow.syncDirectory(out, mlflow.uri(), quiet));
+    assertEquals(0, SearchMlflow.syncDirectory(out, mlflow.uri(), quiet), "a second sync adds nothing");
+  }
+}
