@@ -60,6 +60,7 @@ bench: build
 	@$(BENCH_DATASET_IF_MISSING)
 	@bin/mirrorpo objectives bench --dataset $(BENCH_DATASET) --json \
 	  $$( [ -x $(BENCH_REFERENCE_VENV)/bin/python ] && echo --reference-python $(BENCH_REFERENCE_VENV)/bin/python )
+	@scripts/bench-search.sh $(BENCH_DATASET)
 
 # The trainer benchmark against the same loop in JAX on CPU (bench/reference/), jax in its own virtualenv.
 bench-reference: build $(BENCH_REFERENCE_VENV)/.installed
@@ -73,7 +74,7 @@ $(BENCH_REFERENCE_VENV)/.installed: $(BENCH_REFERENCE_REQUIREMENTS)
 	@touch $@
 
 run-direct: setup build
-	@scripts/run-direct.sh $(RUNS)/run-direct
+	@scripts/run-direct.sh $(RUNS)
 
 mlflow-up: setup-python
 	@scripts/mlflow-server.sh up $(RUNS)/mlflow

@@ -3,6 +3,8 @@ package dev.mirrorpo.cli;
 import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.pipelines.DatasetPipeline;
 import dev.mirrorpo.pipelines.SearchPipeline;
+import dev.mirrorpo.pipelines.SearchRun;
+import dev.mirrorpo.schemas.CandidateFitness;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -75,15 +77,25 @@ final class EvolveCommand implements Callable<Integer> {
 
     PrintWriter print = spec.commandLine().getOut();
     EsState.Best best = summary.state().best();
-    print.printf(Locale.ROOT, "%nsearch: %d generations in %s%n", summary.state().generation(), runDirectory);
-    print.printf(Locale.ROOT, "  best MPO objective: %s (generation %d)%n",
-        best == null ? "none (every candidate failed)" : String.format(Locale.ROOT, "%.1f", best.fitness()),
-        best == null ? 0 : best.generation() + 1);
-    print.printf(Locale.ROOT, "  baseline %-9s %.1f ± %.1f (same dataset, seed and evaluation)%n",
-        summary.baseline().algorithm() + ":", summary.baseline().fitness(), summary.baseline().standardError());
-    print.printf("  files: %s (state.json, best.json, fitness.png, best-landscape.png, generations/)%n", runDirectory);
+    SearchRun.Baseline baseline = summary.baseline();
+    print.printf(Locale.ROOT, "%nsearch: %d generations of %d candidates in %s%n", summary.state().generation(),
+        summary.state().config().candidates(), runDirectory);
+    print.printf(Locale.ROOT, "  %-34s %s%n", "objective (true return ± s.e.)", "");
+    if (best == null) {
+      print.printf("  %-34s every candidate failed%n", "best discovered MPO objective");
+    } else {
+      CandidateFitness row = new SearchRun(runDirectory).candidate(best.generation(), best.pairIndex(), best.sign());
+      print.printf(Locale.ROOT, "  %-34s %.1f ± %.1f (generation %d; the best of %d candidates, so optimistic)%n",
+          "best discovered MPO objective", best.fitness(), row.getStandardError(), best.generation() + 1,
+          summary.state().generation() * summary.state().config().candidates());
+    }
+    print.printf(Locale.ROOT, "  %-34s %.1f ± %.1f (same dataset, training seed and evaluation episodes)%n",
+        baseline.algorithm() + " (the known objective)", baseline.fitness(), baseline.standardError());
+    print.printf("  files:  %s (best.json: ζ of the best objective; fitness.png; best-landscape.png;"
+        + " generations/*/fitness-*.parquet)%n", runDirectory);
     if (summary.mlflowUri() != null) {
-      print.printf("  MLflow: %s/#/experiments (run %s)%n", summary.mlflowUri(), summary.mlflowRunId());
+      print.printf("  MLflow: %s (experiment mirrorpo-search-TASK-DATASET, run %s)%n", summary.mlflowUri(),
+          summary.mlflowRunId());
     }
     return 0;
   }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mirrorpo.learning.io.AtomicFiles;
+import dev.mirrorpo.schemas.CandidateFitness;
+import dev.mirrorpo.transforms.io.ParquetRows;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -39,7 +41,7 @@ public final class SearchRun {
 
   private final Path directory;
 
-  SearchRun(Path directory) {
+  public SearchRun(Path directory) {
     this.directory = directory;
   }
 
@@ -69,6 +71,19 @@ public final class SearchRun {
 
   void writeSummary(GenerationSummary summary) {
     write(generationDirectory(summary.generation()).resolve(SUMMARY), summary);
+  }
+
+  /** The fitness row of one candidate of a finished generation. */
+  public CandidateFitness candidate(int generation, int pairIndex, int sign) {
+    for (Path file : ParquetRows.files(generationDirectory(generation), FITNESS_PREFIX)) {
+      for (CandidateFitness row : ParquetRows.read(file, CandidateFitness.class, "candidate fitness")) {
+        if (row.getPairIndex() == pairIndex && row.getSign() == sign) {
+          return row;
+        }
+      }
+    }
+    throw new IllegalArgumentException("generation " + generation + " of " + directory + " has no candidate ("
+        + pairIndex + ", " + sign + ")");
   }
 
   /** Removes what an interrupted generation left. */
