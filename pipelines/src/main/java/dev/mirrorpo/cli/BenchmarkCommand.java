@@ -46,13 +46,7 @@ final class BenchmarkCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    for (String arg : beamArgs) {
-      if (!arg.startsWith("--") || !arg.contains("=")) {
-        throw new IllegalArgumentException("unknown argument '" + arg + "'; Beam options are written --name=value,"
-            + " e.g. --runner=FlinkRunner");
-      }
-    }
-    String[] beam = beamArgs.toArray(String[]::new);
+    String[] beam = BeamArgs.of(beamArgs);
     BenchmarkPipeline.Options options = BenchmarkPipeline.options(beam);
     options.setConfig(config.toString());
     options.setAlgos(algorithms == null ? null : String.join(",", algorithms));

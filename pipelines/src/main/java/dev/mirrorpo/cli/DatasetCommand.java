@@ -61,13 +61,7 @@ final class DatasetCommand {
 
     /** The pipeline's options: these, plus Beam's from the arguments picocli did not match. */
     DatasetPipeline.Options toOptions(List<String> beamArgs, Path out, boolean overwrite) {
-      for (String arg : beamArgs) {
-        if (!arg.startsWith("--") || !arg.contains("=")) {
-          throw new IllegalArgumentException("unknown argument '" + arg + "'; Beam options are written --name=value,"
-              + " e.g. --runner=FlinkRunner");
-        }
-      }
-      DatasetPipeline.Options options = DatasetPipeline.options(beamArgs.toArray(String[]::new));
+      DatasetPipeline.Options options = DatasetPipeline.options(BeamArgs.of(beamArgs));
       options.setConfig(config.toString());
       options.setQuality(quality);
       options.setNoise(noise);

@@ -49,12 +49,6 @@ final class EvolveCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    for (String arg : beamArgs) {
-      if (!arg.startsWith("--") || !arg.contains("=")) {
-        throw new IllegalArgumentException("unknown argument '" + arg + "'; Beam options are written --name=value,"
-            + " e.g. --runner=FlinkRunner");
-      }
-    }
     if (out != null && resume != null && !out.equals(resume)) {
       throw new IllegalArgumentException("--out and --resume name different run directories; give one of them");
     }
@@ -64,7 +58,7 @@ final class EvolveCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--resume " + resume + " holds no search (no search.json); use --out to"
           + " start one there");
     }
-    String[] beam = beamArgs.toArray(String[]::new);
+    String[] beam = BeamArgs.of(beamArgs);
     SearchPipeline.Options options = SearchPipeline.options(beam);
     options.setConfig(config.toString());
     options.setGenerations(generations);

@@ -20,13 +20,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -264,28 +258,10 @@ public final class BenchmarkPipeline {
         dataset.manifest().counts().pairs(), cells.size(), options.getRunner().getSimpleName());
     progress.flush();
     long started = System.nanoTime();
-    boolean direct = options.getRunner() == DirectRunner.class;
-    if (direct) {
-      options.as(DirectOptions.class).setBlockOnRun(false);
-    }
-    PipelineResult.State state;
-    try {
-      PipelineResult result = pipeline.run();
-      if (direct) {
-        try (ProgressDisplay display = ProgressDisplay.start(progress, "benchmark " + dataset.name(), "cells",
-            cells.size(), () -> cellsDone(result))) {
-          state = result.waitUntilFinish();
-        }
-      } else {
-        state = result.waitUntilFinish();
-      }
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("the benchmark pipeline of " + dataset.name() + " failed ("
-          + DatasetPipeline.rootCause(e) + "); results of finished datasets are in " + resultsDirectory.getParent(), e);
-    }
-    if (state != PipelineResult.State.DONE) {
-      throw new IllegalStateException("the benchmark pipeline of " + dataset.name() + " ended in state " + state);
-    }
+    PipelineRuns.runToEnd(pipeline, options, "benchmark " + dataset.name(), "cells", cells.size(),
+        TrainAndEvaluateCells.class, TrainAndEvaluateCells.CELLS_COUNTER, "the benchmark pipeline of "
+            + dataset.name() + " failed; results of finished datasets are in " + resultsDirectory.getParent(),
+        progress);
     List<BenchmarkResult> rows = new ArrayList<>();
     resultFiles(resultsDirectory).forEach(file -> rows.addAll(ParquetRows.read(file, BenchmarkResult.class, "benchmark results")));
     progress.printf(Locale.ROOT, "benchmark: %s done, %d cells in %s → %s%n", dataset.name(), rows.size(),
@@ -294,13 +270,4 @@ public final class BenchmarkPipeline {
     return rows;
   }
 
-  private static long cellsDone(PipelineResult result) {
-    long sum = 0;
-    for (MetricResult<Long> counter : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(TrainAndEvaluateCells.class, TrainAndEvaluateCells.CELLS_COUNTER))
-        .build()).getCounters()) {
-      sum += counter.getAttempted();
-    }
-    return sum;
-  }
 }

@@ -20,13 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
@@ -207,7 +201,10 @@ public final class SearchPipeline {
             dataset.toString(), trainingSeed(config, g)))
         .apply("WriteCandidateFitness", WriteSingleParquetFile.<CandidateFitness>to(directory.toString(),
             SearchRun.FITNESS_PREFIX, CandidateFitness.getClassSchema()));
-    runPipeline(pipeline, options, "generation " + (g + 1) + "/" + generations, config.es().candidates(), progress);
+    String what = "generation " + (g + 1) + "/" + generations;
+    PipelineRuns.runToEnd(pipeline, options, "search " + what, "candidates", config.es().candidates(),
+        TrainAndEvaluateCandidates.class, TrainAndEvaluateCandidates.CANDIDATES_COUNTER, "the search pipeline of "
+            + what + " failed; rerun the same command to resume from the last finished generation", progress);
 
     List<CandidateFitness> rows = new ArrayList<>();
     ParquetRows.files(directory, SearchRun.FITNESS_PREFIX)
@@ -233,42 +230,5 @@ public final class SearchPipeline {
         baseline.fitness());
     progress.flush();
     return next;
-  }
-
-  private static void runPipeline(Pipeline pipeline, Options options, String what, int candidates,
-      PrintWriter progress) {
-    boolean direct = options.getRunner() == DirectRunner.class;
-    if (direct) {
-      options.as(DirectOptions.class).setBlockOnRun(false);
-    }
-    PipelineResult.State state;
-    try {
-      PipelineResult result = pipeline.run();
-      if (direct) {
-        try (ProgressDisplay display = ProgressDisplay.start(progress, "search " + what, "candidates", candidates,
-            () -> candidatesDone(result))) {
-          state = result.waitUntilFinish();
-        }
-      } else {
-        state = result.waitUntilFinish();
-      }
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("the search pipeline of " + what + " failed (" + DatasetPipeline.rootCause(e)
-          + "); rerun the same command to resume from the last finished generation", e);
-    }
-    if (state != PipelineResult.State.DONE) {
-      throw new IllegalStateException("the search pipeline of " + what + " ended in state " + state);
-    }
-  }
-
-  private static long candidatesDone(PipelineResult result) {
-    long sum = 0;
-    for (MetricResult<Long> counter : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(TrainAndEvaluateCandidates.class,
-            TrainAndEvaluateCandidates.CANDIDATES_COUNTER))
-        .build()).getCounters()) {
-      sum += counter.getAttempted();
-    }
-    return sum;
   }
 }

@@ -1,0 +1,59 @@
+package dev.mirrorpo.pipelines;
+
+import java.io.PrintWriter;
+import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.direct.DirectRunner;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.metrics.MetricNameFilter;
+import org.apache.beam.sdk.metrics.MetricResult;
+import org.apache.beam.sdk.metrics.MetricsFilter;
+import org.apache.beam.sdk.options.PipelineOptions;
+
+/**
+ * Runs a pipeline to its end with a progress line every few seconds where the runner reports counters
+ * while it runs (the DirectRunner, run without blocking); FlinkRunner's run returns when the job is done,
+ * so there the callers' start and end lines are all.
+ */
+final class PipelineRuns {
+  private PipelineRuns() {}
+
+  /**
+   * @param counter the Beam counter (namespace class and name) that counts finished units
+   * @param failure what to say when the pipeline fails, before the root cause
+   * @throws IllegalStateException if the pipeline failed or did not finish
+   */
+  static void runToEnd(Pipeline pipeline, PipelineOptions options, String what, String unit, long total,
+      Class<?> counterNamespace, String counter, String failure, PrintWriter progress) {
+    boolean direct = options.getRunner() == DirectRunner.class;
+    if (direct) {
+      options.as(DirectOptions.class).setBlockOnRun(false);
+    }
+    PipelineResult.State state;
+    try {
+      PipelineResult result = pipeline.run();
+      if (direct) {
+        try (ProgressDisplay display = ProgressDisplay.start(progress, what, unit, total,
+            () -> counted(result, counterNamespace, counter))) {
+          state = result.waitUntilFinish();
+        }
+      } else {
+        state = result.waitUntilFinish();
+      }
+    } catch (RuntimeException e) {
+      throw new IllegalStateException(failure + " (" + DatasetPipeline.rootCause(e) + ")", e);
+    }
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException(failure + ": the pipeline ended in state " + state);
+    }
+  }
+
+  private static long counted(PipelineResult result, Class<?> namespace, String name) {
+    long sum = 0;
+    for (MetricResult<Long> counter : result.metrics().queryMetrics(MetricsFilter.builder()
+        .addNameFilter(MetricNameFilter.named(namespace, name)).build()).getCounters()) {
+      sum += counter.getAttempted();
+    }
+    return sum;
+  }
+}
