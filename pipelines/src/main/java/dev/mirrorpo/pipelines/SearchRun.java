@@ -1,5 +1,6 @@
 package dev.mirrorpo.pipelines;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -58,7 +59,8 @@ public final class SearchRun {
   }
 
   /** The baseline's fitness and its standard error. */
-  public record Baseline(String algorithm, double fitness, double standardError, String status) {}
+  public record Baseline(@JsonProperty("algorithm") String algorithm, @JsonProperty("fitness") double fitness,
+      @JsonProperty("standard_error") double standardError, @JsonProperty("status") String status) {}
 
   /** The summaries of every finished generation, in order. */
   List<GenerationSummary> summaries(int finishedGenerations) {
