@@ -74,7 +74,7 @@ final class EvolveCommand implements Callable<Integer> {
     SearchRun.Baseline baseline = summary.baseline();
     print.printf(Locale.ROOT, "%nsearch: %d generations of %d candidates in %s%n", summary.state().generation(),
         summary.state().config().candidates(), runDirectory);
-    print.printf(Locale.ROOT, "  %-34s %s%n", "objective (true return ± s.e.)", "");
+    print.printf(Locale.ROOT, "  %-34s %s%n", "objective", "true return ± s.e.");
     if (best == null) {
       print.printf("  %-34s every candidate failed%n", "best discovered MPO objective");
     } else {
