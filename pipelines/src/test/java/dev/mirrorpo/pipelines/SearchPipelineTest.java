@@ -4,6 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mirrorpo.learning.es.EsState;
+import dev.mirrorpo.learning.mpo.MpoLayout;
+import dev.mirrorpo.learning.mpo.MpoObjective;
+import dev.mirrorpo.learning.training.TrainingResult;
+import dev.mirrorpo.schemas.CandidateFitness;
+import dev.mirrorpo.transforms.training.TrainAndEvaluate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -123,6 +128,25 @@ class SearchPipelineTest {
       assertEquals(GENERATIONS, tracking.client().getMetricHistory(resumed.mlflowRunId(), "sigma").size(),
           "each generation logged exactly once");
     }
+  }
+
+  @Test
+  void aCandidateWhoseTrainingDivergesGetsNoFitnessAndIsCountedAsFailed() {
+    SearchConfig config = SearchConfig.load(preset);
+    float[] zeta = MpoLayout.initial(config.mpo());
+    java.util.Arrays.fill(zeta, 1e30f); // finite, but every loss overflows
+    TrainAndEvaluate.Outcome outcome = TrainAndEvaluate.run(config.training().cellSettings("hopper"),
+        dataset.toString(), MpoObjective.create(config.mpo(), zeta), 1);
+    assertEquals(TrainingResult.Status.DIVERGED, outcome.training().status(), outcome.training().message());
+    assertTrue(Double.isNaN(outcome.meanReturn()));
+    CandidateFitness failed = CandidateFitness.newBuilder().setGeneration(0).setPairIndex(0).setSign(1)
+        .setStatus("DIVERGED").setMessage(outcome.training().message()).setFitness(Double.NaN)
+        .setStandardError(Double.NaN).setSteps(0).setTrainSeconds(0).setEvaluateSeconds(0).build();
+    CandidateFitness fine = CandidateFitness.newBuilder(failed).setPairIndex(1).setStatus("COMPLETED")
+        .setFitness(12.5).setStandardError(1).build();
+    GenerationSummary summary = GenerationSummary.of(0, List.of(failed, fine), 0.03, 12.5, 10, 1);
+    assertEquals(1, summary.failed());
+    assertEquals(12.5, summary.fitnessMean());
   }
 
   @Test
