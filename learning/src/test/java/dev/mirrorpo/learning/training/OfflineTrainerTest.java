@@ -7,21 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
-import dev.mirrorpo.envs.BatchPolicy;
 import dev.mirrorpo.envs.EpisodeStats;
 import dev.mirrorpo.envs.Rollouts;
-import dev.mirrorpo.envs.Step;
 import dev.mirrorpo.envs.Task;
-import dev.mirrorpo.envs.Tasks;
-import dev.mirrorpo.envs.VecEnv;
+import dev.mirrorpo.learning.HopperPairs;
 import dev.mirrorpo.learning.TorchThreads;
 import dev.mirrorpo.learning.objectives.Objective;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.learning.objectives.PairBatch;
-import dev.mirrorpo.learning.policy.AgentFile;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
-import dev.mirrorpo.learning.policy.PolicyArchitecture;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -36,8 +30,7 @@ import org.junit.jupiter.api.Test;
 
 /** Offline training on real trajectories of the committed Hopper agents. */
 class OfflineTrainerTest {
-  private static final Task HOPPER = Tasks.byName("hopper");
-  private static final Path AGENTS = Path.of("..", "agents", "hopper");
+  private static final Task HOPPER = HopperPairs.HOPPER;
   private static GaussianPolicy expert;
   private static GaussianPolicy weak;
   /** Expert (chosen) against ref-43 (rejected) from the same start states: a small base dataset. */
@@ -45,16 +38,9 @@ class OfflineTrainerTest {
 
   @BeforeAll
   static void recordDataset() {
-    expert = AgentFile.read(AGENTS.resolve("expert.agent.json")).policy();
-    weak = AgentFile.read(AGENTS.resolve("ref-43.agent.json")).policy();
-    long[] starts = Rollouts.episodeSeeds(2024, 24);
-    List<float[][]> chosen = play(expert, starts, 300);
-    List<float[][]> rejected = play(weak, starts, 300);
-    PairedTrajectories.Builder builder = PairedTrajectories.builder("hopper", 11, 3);
-    for (int i = 0; i < starts.length; i++) {
-      builder.add(chosen.get(i)[0], chosen.get(i)[1], rejected.get(i)[0], rejected.get(i)[1]);
-    }
-    base = builder.build();
+    expert = HopperPairs.agent("expert");
+    weak = HopperPairs.agent("ref-43");
+    base = HopperPairs.record(expert, weak, 2024, 24, 300);
   }
 
   @AfterAll
@@ -63,63 +49,9 @@ class OfflineTrainerTest {
     weak.close();
   }
 
-  /** One episode per start seed: {observations, raw actions} until it ends or reaches {@code length}. */
-  private static List<float[][]> play(GaussianPolicy policy, long[] starts, int length) {
-    int n = starts.length;
-    List<float[][]> episodes = new ArrayList<>();
-    List<List<float[]>> observations = new ArrayList<>();
-    List<List<float[]>> actions = new ArrayList<>();
-    for (int i = 0; i < n; i++) {
-      observations.add(new ArrayList<>());
-      actions.add(new ArrayList<>());
-    }
-    try (VecEnv env = new VecEnv(HOPPER, n, length, true)) {
-      float[] obs = env.reset(starts);
-      BatchPolicy actor = policy.sampler().create(starts);
-      boolean[] running = new boolean[n];
-      Arrays.fill(running, true);
-      while (true) {
-        float[] act = actor.act(obs, running);
-        for (int i = 0; i < n; i++) {
-          if (running[i]) {
-            observations.get(i).add(Arrays.copyOfRange(obs, i * 11, i * 11 + 11));
-            actions.get(i).add(Arrays.copyOfRange(act, i * 3, i * 3 + 3));
-          }
-        }
-        Step step = env.step(act);
-        obs = step.observations();
-        boolean any = false;
-        for (int i = 0; i < n; i++) {
-          running[i] = running[i] && !step.done(i);
-          any |= running[i];
-        }
-        if (!any) {
-          break;
-        }
-      }
-    }
-    for (int i = 0; i < n; i++) {
-      episodes.add(new float[][] {flatten(observations.get(i)), flatten(actions.get(i))});
-    }
-    return episodes;
-  }
-
-  private static float[] flatten(List<float[]> rows) {
-    int width = rows.get(0).length;
-    float[] flat = new float[rows.size() * width];
-    for (int r = 0; r < rows.size(); r++) {
-      System.arraycopy(rows.get(r), 0, flat, r * width, width);
-    }
-    return flat;
-  }
-
+  /** A policy that starts from scratch sees only the data, so its frozen normaliser is the data's. */
   private static GaussianPolicy freshPolicy(long seed) {
-    // A policy that starts from scratch sees only the data, so its frozen normaliser is the data's.
-    GaussianPolicy init = GaussianPolicy.initialize(PolicyArchitecture.gaussianMlp(11, 3), seed);
-    GaussianPolicy policy = GaussianPolicy.of(init.architecture(), init.parameters().values(),
-        base.observationStatistics());
-    init.close();
-    return policy;
+    return HopperPairs.fresh(base, seed);
   }
 
   private static EpisodeStats evaluate(GaussianPolicy policy) {

@@ -1,4 +1,4 @@
-package dev.mirrorpo.learning.mpo;
+package dev.mirrorpo.learning;
 
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
@@ -19,22 +19,22 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Real preference pairs for the MPO tests: trajectories of the committed Hopper agents (agents/hopper),
- * chosen from one agent and rejected from another, from the same start states, as the dataset generator
- * pairs them (raw, unclipped actions).
+ * Real preference pairs for the tests that train on them: trajectories of the committed Hopper agents
+ * (agents/hopper), chosen from one agent and rejected from another, from the same start states, as the
+ * dataset generator pairs them (raw, unclipped actions).
  */
-final class HopperPairs {
-  static final Task HOPPER = Tasks.byName("hopper");
-  static final Path AGENTS = Path.of("..", "agents", "hopper");
+public final class HopperPairs {
+  public static final Task HOPPER = Tasks.byName("hopper");
+  public static final Path AGENTS = Path.of("..", "agents", "hopper");
 
   private HopperPairs() {}
 
-  static GaussianPolicy agent(String name) {
+  public static GaussianPolicy agent(String name) {
     return AgentFile.read(AGENTS.resolve(name + ".agent.json")).policy();
   }
 
   /** {@code pairs} pairs: {@code chosen} against {@code rejected}, episodes of at most {@code length} steps. */
-  static PairedTrajectories record(GaussianPolicy chosen, GaussianPolicy rejected, long startSeed, int pairs,
+  public static PairedTrajectories record(GaussianPolicy chosen, GaussianPolicy rejected, long startSeed, int pairs,
       int length) {
     long[] starts = Rollouts.episodeSeeds(startSeed, pairs);
     List<float[][]> w = play(chosen, starts, length);
@@ -48,7 +48,7 @@ final class HopperPairs {
   }
 
   /** A fresh policy whose frozen normaliser is the data's (a policy trained from scratch on it). */
-  static GaussianPolicy fresh(PairedTrajectories data, long seed) {
+  public static GaussianPolicy fresh(PairedTrajectories data, long seed) {
     try (GaussianPolicy init = GaussianPolicy.initialize(
         PolicyArchitecture.gaussianMlp(HOPPER.observationSize(), HOPPER.actionSize()), seed)) {
       return GaussianPolicy.of(init.architecture(), init.parameters().values(), data.observationStatistics());
@@ -56,7 +56,7 @@ final class HopperPairs {
   }
 
   /** s and a of one side of every pair under {@code policy}: {sums, means}. */
-  static float[][] likelihoods(GaussianPolicy policy, PairedTrajectories.Side side) {
+  public static float[][] likelihoods(GaussianPolicy policy, PairedTrajectories.Side side) {
     int obs = HOPPER.observationSize();
     int act = HOPPER.actionSize();
     int rows = side.steps();
