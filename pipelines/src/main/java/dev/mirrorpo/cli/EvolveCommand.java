@@ -54,8 +54,8 @@ final class EvolveCommand implements Callable<Integer> {
     }
     Path runDirectory = resume != null ? resume : out != null ? out
         : Path.of("runs", "searches", config.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
-    if (resume != null && !resume.resolve("search.json").toFile().exists()) {
-      throw new IllegalArgumentException("--resume " + resume + " holds no search (no search.json); use --out to"
+    if (resume != null && !resume.resolve(SearchRun.SEARCH).toFile().exists()) {
+      throw new IllegalArgumentException("--resume " + resume + " holds no search (no " + SearchRun.SEARCH + "); use --out to"
           + " start one there");
     }
     String[] beam = BeamArgs.of(beamArgs);

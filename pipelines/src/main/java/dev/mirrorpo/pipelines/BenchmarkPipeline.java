@@ -180,7 +180,7 @@ public final class BenchmarkPipeline {
       String name = unique ? manifests.get(i).config().quality() : directory.toAbsolutePath().normalize()
           .getFileName().toString();
       datasets.add(new Dataset(name, directory, manifests.get(i),
-          PreferenceDatasets.sha256(PreferenceDatasets.manifestFile(directory))));
+          Sha256.ofFile(PreferenceDatasets.manifestFile(directory))));
     }
     return datasets;
   }
@@ -191,14 +191,7 @@ public final class BenchmarkPipeline {
     List<String> directories = new ArrayList<>();
     for (Quality quality : config.qualities()) {
       Path directory = out.resolve(DATASETS).resolve(quality.label());
-      if (!Files.exists(PreferenceDatasets.manifestFile(directory))) {
-        DatasetPipeline.Options datasetOptions = DatasetPipeline.options(beamArgs);
-        datasetOptions.setConfig(configFile.toString());
-        datasetOptions.setQuality(quality.label());
-        datasetOptions.setOut(directory.toString());
-        datasetOptions.setOverwrite(true);
-        DatasetPipeline.generate(datasetOptions, origin, progress);
-      }
+      DatasetPipeline.generateUnlessPresent(configFile, quality, directory, beamArgs, origin, progress);
       directories.add(directory.toString());
     }
     return givenDatasets(String.join(",", directories));
@@ -259,9 +252,8 @@ public final class BenchmarkPipeline {
     progress.flush();
     long started = System.nanoTime();
     PipelineRuns.runToEnd(pipeline, options, "benchmark " + dataset.name(), "cells", cells.size(),
-        TrainAndEvaluateCells.class, TrainAndEvaluateCells.CELLS_COUNTER, "the benchmark pipeline of "
-            + dataset.name() + " failed; results of finished datasets are in " + resultsDirectory.getParent(),
-        progress);
+        TrainAndEvaluateCells.class, TrainAndEvaluateCells.CELLS_COUNTER, "benchmark", "dataset " + dataset.name()
+            + " has no results; results of finished datasets are in " + resultsDirectory.getParent(), progress);
     List<BenchmarkResult> rows = new ArrayList<>();
     resultFiles(resultsDirectory).forEach(file -> rows.addAll(ParquetRows.read(file, BenchmarkResult.class, "benchmark results")));
     progress.printf(Locale.ROOT, "benchmark: %s done, %d cells in %s → %s%n", dataset.name(), rows.size(),

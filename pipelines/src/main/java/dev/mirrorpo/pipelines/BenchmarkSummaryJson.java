@@ -21,9 +21,7 @@ final class BenchmarkSummaryJson {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("format", "mirrorpo-benchmark");
     root.put("format_version", 1);
-    root.put("command", origin.command());
-    root.put("git_commit", origin.gitCommit());
-    root.put("created", origin.created());
+    root.putAll(origin.fields());
     root.put("runner", runner);
     root.put("config_file", config.file().toAbsolutePath().normalize().toString());
     root.put("algorithms", algorithms);

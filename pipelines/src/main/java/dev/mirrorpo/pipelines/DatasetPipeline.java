@@ -20,21 +20,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.runners.direct.DirectRunner;
 import org.apache.beam.sdk.Pipeline;
-import org.apache.beam.sdk.PipelineResult;
-import org.apache.beam.sdk.metrics.MetricNameFilter;
-import org.apache.beam.sdk.metrics.MetricResult;
-import org.apache.beam.sdk.metrics.MetricsFilter;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -115,7 +107,16 @@ public final class DatasetPipeline {
   }
 
   /** Who asked for the dataset: the command line as typed, the code version and the time. */
-  public record Origin(String command, String gitCommit, String created) {}
+  public record Origin(String command, String gitCommit, String created) {
+    /** The provenance fields every run file records: command, git_commit, created. */
+    Map<String, Object> fields() {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("command", command);
+      fields.put("git_commit", gitCommit);
+      fields.put("created", created);
+      return fields;
+    }
+  }
 
   /**
    * Options from Beam arguments (--runner=..., --parallelism=...), with two DirectRunner defaults
@@ -174,7 +175,8 @@ public final class DatasetPipeline {
         spec.length(), number(spec.temperature()), number(spec.noise()), spec.seed(), runner, out);
     progress.flush();
     long started = System.nanoTime();
-    run(pipeline, options, out, spec.pairs(), progress);
+    PipelineRuns.runToEnd(pipeline, options, "dataset", "pairs", spec.pairs(), GeneratePreferencePairs.class,
+        GeneratePreferencePairs.PAIRS_COUNTER, "dataset", out + " is incomplete and has no manifest", progress);
     double seconds = (System.nanoTime() - started) / 1e9;
 
     DatasetManifest manifest = describe(out, plan, origin, runner, seconds);
@@ -186,6 +188,23 @@ public final class DatasetPipeline {
         manifest.summary().agreementWithReturns());
     progress.flush();
     return manifest;
+  }
+
+  /**
+   * Makes the preset's dataset of {@code quality} in {@code directory} unless a finished one (with its
+   * manifest) is there: how the benchmark and the search get datasets nobody named.
+   */
+  static void generateUnlessPresent(Path preset, Quality quality, Path directory, String[] beamArgs, Origin origin,
+      PrintWriter progress) {
+    if (Files.exists(PreferenceDatasets.manifestFile(directory))) {
+      return;
+    }
+    Options options = options(beamArgs);
+    options.setConfig(preset.toString());
+    options.setQuality(quality.label());
+    options.setOut(directory.toString());
+    options.setOverwrite(true);
+    generate(options, origin, progress);
   }
 
   /**
@@ -206,7 +225,7 @@ public final class DatasetPipeline {
     long bytes = 0;
     for (Path file : files) {
       long size = PreferenceDatasets.size(file);
-      entries.add(new DatasetManifest.DataFile(out.relativize(file).toString(), size, PreferenceDatasets.sha256(file)));
+      entries.add(new DatasetManifest.DataFile(out.relativize(file).toString(), size, Sha256.ofFile(file)));
       bytes += size;
     }
     return new DatasetManifest(DatasetManifest.FORMAT, DatasetManifest.FORMAT_VERSION,
@@ -218,49 +237,6 @@ public final class DatasetPipeline {
             statistics.meanLength()),
         new DatasetManifest.Generation(seconds, pairs / seconds),
         entries, bytes);
-  }
-
-  /**
-   * Runs the pipeline to its end. Where the runner reports the pipeline's counters while it runs
-   * (the DirectRunner, run without blocking) a progress line shows the pairs made every few
-   * seconds; FlinkRunner's run returns only when the job is done, so there the start and end lines
-   * are all.
-   */
-  private static void run(Pipeline pipeline, Options options, Path out, long pairs, PrintWriter progress) {
-    boolean direct = options.getRunner() == DirectRunner.class;
-    if (direct) {
-      options.as(DirectOptions.class).setBlockOnRun(false);
-    }
-    try {
-      PipelineResult result = pipeline.run();
-      PipelineResult.State state;
-      if (direct) {
-        try (ProgressDisplay display = ProgressDisplay.start(progress, "dataset", "pairs", pairs,
-            () -> pairsCounted(result))) {
-          state = result.waitUntilFinish();
-        }
-      } else {
-        state = result.waitUntilFinish();
-      }
-      if (state != PipelineResult.State.DONE) {
-        throw new IllegalStateException("the dataset pipeline ended in state " + state + "; no manifest written");
-      }
-    } catch (IllegalStateException e) {
-      throw e;
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("the dataset pipeline failed (" + rootCause(e) + "); " + out
-          + " is incomplete and has no manifest", e);
-    }
-  }
-
-  private static long pairsCounted(PipelineResult result) {
-    long sum = 0;
-    for (MetricResult<Long> counter : result.metrics().queryMetrics(MetricsFilter.builder()
-        .addNameFilter(MetricNameFilter.named(GeneratePreferencePairs.class, GeneratePreferencePairs.PAIRS_COUNTER))
-        .build()).getCounters()) {
-      sum += counter.getAttempted();
-    }
-    return sum;
   }
 
   static String rootCause(Throwable e) {
@@ -390,19 +366,11 @@ public final class DatasetPipeline {
 
   private static DatasetManifest.AgentInfo agentInfo(Path file, AgentSource source, Agent agent) {
     Agent.Evaluation evaluation = agent.evaluation();
-    return new DatasetManifest.AgentInfo(file.toString(), sha256(source.json()), agent.task(),
+    return new DatasetManifest.AgentInfo(file.toString(), Sha256.ofText(source.json()), agent.task(),
         evaluation == null ? null : new DatasetManifest.AgentEvaluation(evaluation.env(), evaluation.episodes(),
             evaluation.meanReturn(), evaluation.standardError()));
   }
 
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
-  }
 
   /** A number as a person writes it, to 4 significant digits: 1 rather than 1.0, 252.8 rather than 252.80718890849857. */
   private static String number(double value) {

@@ -2,11 +2,7 @@ package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.schemas.BenchmarkResult;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -96,15 +92,8 @@ final class MlflowLog {
     tags.put("mirrorpo.message", row.getMessage().toString());
     tags.put("mirrorpo.results", out.toAbsolutePath().normalize().toString());
     String identity = out.toAbsolutePath().normalize() + " " + row.getDatasetSha256() + " " + cell;
-    return new MlflowTracking.RunRecord(sha256(identity), cell, params, metrics,
+    return new MlflowTracking.RunRecord(Sha256.ofText(identity), cell, params, metrics,
         Map.of("epoch_loss", List.copyOf(row.getEpochLosses())), tags, !"COMPLETED".equals(row.getStatus().toString()));
   }
 
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

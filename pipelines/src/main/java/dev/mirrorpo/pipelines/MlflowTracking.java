@@ -40,10 +40,12 @@ public final class MlflowTracking implements AutoCloseable {
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
   private final String uri;
+  private final BasicMlflowHostCreds credentials;
   private final MlflowClient client;
 
-  private MlflowTracking(String uri, MlflowClient client) {
+  private MlflowTracking(String uri, BasicMlflowHostCreds credentials, MlflowClient client) {
     this.uri = uri;
+    this.credentials = credentials;
     this.client = client;
   }
 
@@ -80,7 +82,7 @@ public final class MlflowTracking implements AutoCloseable {
       throw new IllegalStateException("MLflow at " + uri + " is not reachable (" + e.getMessage() + "); start it with"
           + " `make mlflow-up` or set MLFLOW_TRACKING_URI", e);
     }
-    return new MlflowTracking(uri, client);
+    return new MlflowTracking(uri, credentials, client);
   }
 
   public String uri() {
@@ -123,10 +125,7 @@ public final class MlflowTracking implements AutoCloseable {
 
     List<Param> params = new ArrayList<>();
     run.params().forEach((k, v) -> params.add(Param.newBuilder().setKey(k).setValue(v).build()));
-    for (int from = 0; from < params.size(); from += MAX_PARAMS_PER_REQUEST) {
-      client.logBatch(id, List.of(), params.subList(from, Math.min(params.size(), from + MAX_PARAMS_PER_REQUEST)),
-          List.of());
-    }
+    logParams(id, params);
     List<Metric> metrics = new ArrayList<>();
     run.metrics().forEach((k, v) -> {
       if (Double.isFinite(v)) {
@@ -170,11 +169,16 @@ public final class MlflowTracking implements AutoCloseable {
         missing.add(Param.newBuilder().setKey(k).setValue(v).build());
       }
     });
-    for (int from = 0; from < missing.size(); from += MAX_PARAMS_PER_REQUEST) {
-      client.logBatch(id, List.of(), missing.subList(from, Math.min(missing.size(), from + MAX_PARAMS_PER_REQUEST)),
+    logParams(id, missing);
+    return id;
+  }
+
+  /** Logs params in requests the server accepts (at most 100 params each). */
+  private void logParams(String runId, List<Param> params) {
+    for (int from = 0; from < params.size(); from += MAX_PARAMS_PER_REQUEST) {
+      client.logBatch(runId, List.of(), params.subList(from, Math.min(params.size(), from + MAX_PARAMS_PER_REQUEST)),
           List.of());
     }
-    return id;
   }
 
   /** The steps at which {@code metric} has been logged in a run. */
@@ -250,16 +254,14 @@ public final class MlflowTracking implements AutoCloseable {
         + name);
   }
 
-  /** Sends a request with the standard MLflow credentials; fails on anything but 2xx. */
+  /** Sends a request with the connection's credentials; fails on anything but 2xx. */
   private HttpResponse<String> send(HttpRequest.Builder request, String what) {
-    String token = System.getenv("MLFLOW_TRACKING_TOKEN");
-    String user = System.getenv("MLFLOW_TRACKING_USERNAME");
-    if (token != null && !token.isBlank()) {
-      request.header("Authorization", "Bearer " + token);
-    } else if (user != null) {
-      String password = System.getenv("MLFLOW_TRACKING_PASSWORD");
+    if (credentials.getToken() != null) {
+      request.header("Authorization", "Bearer " + credentials.getToken());
+    } else if (credentials.getUsername() != null) {
+      String password = credentials.getPassword() == null ? "" : credentials.getPassword();
       request.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(
-          (user + ":" + (password == null ? "" : password)).getBytes(StandardCharsets.UTF_8)));
+          (credentials.getUsername() + ":" + password).getBytes(StandardCharsets.UTF_8)));
     }
     try {
       HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());

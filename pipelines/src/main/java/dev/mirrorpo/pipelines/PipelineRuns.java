@@ -19,12 +19,14 @@ final class PipelineRuns {
   private PipelineRuns() {}
 
   /**
+   * @param what the progress line's label
    * @param counter the Beam counter (namespace class and name) that counts finished units
-   * @param failure what to say when the pipeline fails, before the root cause
+   * @param pipelineName names the pipeline in messages ("the NAME pipeline failed (cause); CONSEQUENCE")
+   * @param consequence what a failure leaves behind and what to do about it
    * @throws IllegalStateException if the pipeline failed or did not finish
    */
   static void runToEnd(Pipeline pipeline, PipelineOptions options, String what, String unit, long total,
-      Class<?> counterNamespace, String counter, String failure, PrintWriter progress) {
+      Class<?> counterNamespace, String counter, String pipelineName, String consequence, PrintWriter progress) {
     boolean direct = options.getRunner() == DirectRunner.class;
     if (direct) {
       options.as(DirectOptions.class).setBlockOnRun(false);
@@ -41,10 +43,11 @@ final class PipelineRuns {
         state = result.waitUntilFinish();
       }
     } catch (RuntimeException e) {
-      throw new IllegalStateException(failure + " (" + DatasetPipeline.rootCause(e) + ")", e);
+      throw new IllegalStateException("the " + pipelineName + " pipeline failed (" + DatasetPipeline.rootCause(e) + "); "
+          + consequence, e);
     }
     if (state != PipelineResult.State.DONE) {
-      throw new IllegalStateException(failure + ": the pipeline ended in state " + state);
+      throw new IllegalStateException("the " + pipelineName + " pipeline ended in state " + state + "; " + consequence);
     }
   }
 

@@ -3,14 +3,9 @@ package dev.mirrorpo.pipelines;
 import dev.mirrorpo.learning.data.DatasetStatistics;
 import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -124,7 +119,7 @@ public final class PreferenceDatasets {
         throw new IllegalArgumentException("Parquet file " + file + " is " + size + " bytes but the manifest says "
             + entry.bytes() + ": it is truncated or was replaced; regenerate the dataset");
       }
-      if (!sha256(file).equals(entry.sha256())) {
+      if (!Sha256.ofFile(file).equals(entry.sha256())) {
         throw new IllegalArgumentException("Parquet file " + file + " does not match its SHA-256 in the manifest:"
             + " it is corrupt or was changed; regenerate the dataset");
       }
@@ -139,20 +134,6 @@ public final class PreferenceDatasets {
       return Files.size(file);
     } catch (IOException e) {
       throw failed("cannot read the size of " + file, e);
-    }
-  }
-
-  static String sha256(Path file) {
-    try {
-      DigestInputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"));
-      try (in) {
-        in.transferTo(OutputStream.nullOutputStream());
-      }
-      return HexFormat.of().formatHex(in.getMessageDigest().digest());
-    } catch (IOException e) {
-      throw failed("cannot read " + file, e);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 

@@ -3,12 +3,8 @@ package dev.mirrorpo.pipelines;
 import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.learning.objectives.LossLandscape;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -76,7 +72,7 @@ public final class SearchMlflow {
       Map<String, String> params = (Map<String, String>) search.get("params");
       String experiment = tracking.experiment(EXPERIMENT_PREFIX + params.get("task") + "-"
           + Path.of(params.get("dataset")).getFileName());
-      String key = sha256(run.directory().toAbsolutePath().normalize() + " " + search.get("created"));
+      String key = Sha256.ofText(run.directory().toAbsolutePath().normalize() + " " + search.get("created"));
       runId = tracking.ensureRun(experiment, key, "search " + run.directory().getFileName(), params);
       int finished = Files.exists(run.file(SearchRun.STATE)) ? EsState.read(run.file(SearchRun.STATE)).generation() : 0;
       Set<Long> logged = tracking.loggedSteps(runId, MARKER_METRIC);
@@ -136,13 +132,6 @@ public final class SearchMlflow {
     }
   }
 
-  private static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 
   /** For the sync command: the run directory's search, synced. */
   public static int syncDirectory(Path runDirectory, String uri, PrintWriter progress) {

@@ -88,12 +88,15 @@ public final class SearchPipeline {
     }
     SearchRun run = new SearchRun(Path.of(options.getOut()));
     Path dataset = options.getDataset() != null ? Path.of(options.getDataset())
-        : makeDataset(config, configFile, run, beamArgs, origin, progress);
+        : run.file("dataset");
+    if (options.getDataset() == null) {
+      DatasetPipeline.generateUnlessPresent(configFile, config.quality(), dataset, beamArgs, origin, progress);
+    }
     PreferenceDatasets.Inspection inspection = PreferenceDatasets.inspect(dataset);
     String task = inspection.manifest().config().task();
     config.training().requireStartsOn(task, "search.initial_policy");
     CellSettings settings = config.training().cellSettings(task);
-    String manifestSha = PreferenceDatasets.sha256(PreferenceDatasets.manifestFile(dataset));
+    String manifestSha = Sha256.ofFile(PreferenceDatasets.manifestFile(dataset));
     startOrCheck(run, config, dataset, manifestSha, task, origin);
 
     OpenAiEs es = new OpenAiEs(config.es());
@@ -116,20 +119,6 @@ public final class SearchPipeline {
     mlflow.finish(run);
     return new Summary(run.directory(), state, baseline, run.summaries(state.generation()), mlflow.uri(),
         mlflow.runId());
-  }
-
-  private static Path makeDataset(SearchConfig config, Path configFile, SearchRun run, String[] beamArgs,
-      DatasetPipeline.Origin origin, PrintWriter progress) {
-    Path directory = run.file("dataset");
-    if (!Files.exists(PreferenceDatasets.manifestFile(directory))) {
-      DatasetPipeline.Options datasetOptions = DatasetPipeline.options(beamArgs);
-      datasetOptions.setConfig(configFile.toString());
-      datasetOptions.setQuality(config.quality().label());
-      datasetOptions.setOut(directory.toString());
-      datasetOptions.setOverwrite(true);
-      DatasetPipeline.generate(datasetOptions, origin, progress);
-    }
-    return directory;
   }
 
   /** Writes search.json for a new run; for an existing one, refuses another config or dataset. */
@@ -158,9 +147,7 @@ public final class SearchPipeline {
     Map<String, Object> search = new LinkedHashMap<>();
     search.put("format", "mirrorpo-search");
     search.put("format_version", 1);
-    search.put("command", origin.command());
-    search.put("git_commit", origin.gitCommit());
-    search.put("created", origin.created());
+    search.putAll(origin.fields());
     search.put("params", params);
     SearchRun.write(file, search);
   }
@@ -203,8 +190,8 @@ public final class SearchPipeline {
             SearchRun.FITNESS_PREFIX, CandidateFitness.getClassSchema()));
     String what = "generation " + (g + 1) + "/" + generations;
     PipelineRuns.runToEnd(pipeline, options, "search " + what, "candidates", config.es().candidates(),
-        TrainAndEvaluateCandidates.class, TrainAndEvaluateCandidates.CANDIDATES_COUNTER, "the search pipeline of "
-            + what + " failed; rerun the same command to resume from the last finished generation", progress);
+        TrainAndEvaluateCandidates.class, TrainAndEvaluateCandidates.CANDIDATES_COUNTER, "search", what
+            + " is not finished; rerun the same command to resume from the last finished generation", progress);
 
     List<CandidateFitness> rows = new ArrayList<>();
     ParquetRows.files(directory, SearchRun.FITNESS_PREFIX)

@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * A generation directory without its generation in state.json is an interrupted one and is redone.
  */
 public final class SearchRun {
-  static final String SEARCH = "search.json";
+  public static final String SEARCH = "search.json";
   static final String STATE = "state.json";
   static final String BASELINE = "baseline.json";
   static final String BEST = "best.json";

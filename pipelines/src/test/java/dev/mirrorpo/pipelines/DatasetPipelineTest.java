@@ -92,7 +92,7 @@ class DatasetPipelineTest {
     for (DatasetManifest.DataFile file : manifest.files()) {
       Path path = directDataset.resolve(file.name());
       assertEquals(Files.size(path), file.bytes());
-      assertEquals(PreferenceDatasets.sha256(path), file.sha256());
+      assertEquals(Sha256.ofFile(path), file.sha256());
       bytes += file.bytes();
     }
     assertEquals(bytes, manifest.totalBytes());
