@@ -1,6 +1,7 @@
 package dev.mirrorpo.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mirrorpo.learning.mpo.MpoConfig;
 import dev.mirrorpo.learning.objectives.LossLandscape;
 import dev.mirrorpo.learning.objectives.Objective;
 import dev.mirrorpo.learning.objectives.Objectives;
@@ -240,6 +241,70 @@ final class ObjectivesCommand {
   }
 
   /** The Parquet files of a dataset directory, or one message saying why there are none. */
+  @Command(name = "bench-population",
+      description = {"Population-batched training against one candidate at a time: candidate trajectory steps per "
+          + "second of K MPO candidates (ζ₀ + 0.03·ε) trained as one batched program, and of one candidate trained "
+          + "alone, on one core, in alternating rounds (docs/benchmarks.md). One line per K."})
+  int benchPopulation(
+      @Option(names = "--dataset", required = true, paramLabel = "DIR",
+          description = "Preference dataset directory, e.g. runs/datasets/quick-base.") Path dataset,
+      @Option(names = "--members", defaultValue = "2,4,8,16", split = ",", paramLabel = "K",
+          description = "Population sizes to measure (default: ${DEFAULT-VALUE}).") List<Integer> members,
+      @Option(names = "--two-step", description = "Two-step MPO (default: one-step).") boolean twoStep,
+      @Option(names = "--seconds", defaultValue = "5", paramLabel = "S",
+          description = "Least seconds of training per measurement (default: ${DEFAULT-VALUE}).") double seconds,
+      @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
+          description = "Alternating rounds; medians are reported (default: ${DEFAULT-VALUE}).") int rounds,
+      @Option(names = "--json", description = "Print JSON lines.") boolean json) {
+    if (!(seconds > 0) || rounds < 1 || members.stream().anyMatch(k -> k < 1)) {
+      throw new IllegalArgumentException("--seconds must be positive, --rounds and every --members at least 1");
+    }
+    MpoConfig mpo = twoStep ? MpoConfig.twoStep(true, false) : MpoConfig.oneStep(true, true, false);
+    PairedTrajectories data = PairedTrajectoriesReader.read(datasetFiles(dataset));
+    PopulationThroughput bench = new PopulationThroughput(data, mpo);
+    int aloneEpochs = PopulationThroughput.epochsFor(seconds, bench.oneAtATime(1));
+    int[] batchedEpochs = new int[members.size()];
+    for (int m = 0; m < members.size(); m++) {
+      batchedEpochs[m] = PopulationThroughput.epochsFor(seconds, bench.batched(members.get(m), 1));
+    }
+    double[] alone = new double[rounds];
+    double[][] batched = new double[members.size()][rounds];
+    // Alternate so that a slow phase of a noisy machine hits every measurement alike.
+    for (int r = 0; r < rounds; r++) {
+      alone[r] = bench.oneAtATime(aloneEpochs).candidateStepsPerSecond();
+      for (int m = 0; m < members.size(); m++) {
+        batched[m][r] = bench.batched(members.get(m), batchedEpochs[m]).candidateStepsPerSecond();
+      }
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    double aloneMedian = median(alone);
+    for (int m = 0; m < members.size(); m++) {
+      double batchedMedian = median(batched[m]);
+      if (json) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("bench", "trainer");
+        fields.put("benchmark", "population_training");
+        fields.put("objective", "mpo");
+        fields.put("mpo", mpo.describe());
+        fields.put("dataset", dataset.toString());
+        fields.put("task", data.task());
+        fields.put("pairs", data.pairs());
+        fields.put("dataset_steps", bench.stepsPerEpoch());
+        fields.put("members", members.get(m));
+        fields.put("one_at_a_time_candidate_steps_per_s", Math.round(aloneMedian));
+        fields.put("batched_candidate_steps_per_s", Math.round(batchedMedian));
+        fields.put("ratio", round(batchedMedian / aloneMedian, 3));
+        fields.put("rounds", rounds);
+        fields.put("seconds_per_measurement", seconds);
+        out.println(Json.line(fields));
+      } else {
+        out.printf("K = %d: %.0f candidate steps/s batched vs %.0f one at a time: ratio %.2f%n", members.get(m),
+            batchedMedian, aloneMedian, batchedMedian / aloneMedian);
+      }
+    }
+    return 0;
+  }
+
   private static List<Path> datasetFiles(Path dataset) {
     if (!Files.isDirectory(dataset)) {
       throw new IllegalArgumentException("no dataset directory " + dataset

@@ -20,15 +20,23 @@ import java.util.Map;
  * @param generations ES generations to run (128 in the paper for Hopper)
  * @param quality the dataset quality made from the preset when no dataset is given
  * @param mpo the MPO family searched: one- or two-step, which functions are learned, temporal or not, λ or β
+ * @param candidatesPerBatch the candidates a worker trains together as one batched program (population-batched
+ *     training, docs/benchmarks.md); a speed setting, the fitness is the same for any value
  */
 public record SearchConfig(Path file, int generations, Quality quality, EsConfig es, MpoConfig mpo,
-    TrainingSettings training) {
+    TrainingSettings training, int candidatesPerBatch) {
   public static final String KEY = "search";
+  /**
+   * 4: on this project's 2-core machine batches of 4 train 1.7× as many candidate steps per second as one
+   * candidate at a time, and 8 or 16 add little more (docs/benchmarks.md), while smaller batches spread a
+   * small generation over more workers.
+   */
+  public static final int DEFAULT_CANDIDATES_PER_BATCH = 4;
   public static final int PAPER_GENERATIONS = 128;
   public static final double PAPER_WEIGHT = 0.5;
 
   private static final List<String> ES_KEYS = List.of("generations", "quality", "pairs", "sigma", "sigma_decay",
-      "sigma_floor", "learning_rate", "shaping", "weight_decay", "seed");
+      "sigma_floor", "learning_rate", "shaping", "weight_decay", "seed", "candidates_per_batch");
   private static final List<String> MPO_KEYS = List.of("mode", "learn_psi", "learn_g", "temporal", "lambda", "beta");
 
   /** Reads the search section of a preset (all defaults if it has none). */
@@ -49,7 +57,14 @@ public record SearchConfig(Path file, int generations, Quality quality, EsConfig
     boolean learnG = true;
     boolean temporal = false;
     Double weight = null;
+    int candidatesPerBatch = DEFAULT_CANDIDATES_PER_BATCH;
     if (section != null) {
+      if (section.has("candidates_per_batch")) {
+        candidatesPerBatch = Math.toIntExact(section.wholeNumber("candidates_per_batch"));
+        if (candidatesPerBatch < 1) {
+          throw section.problem("search.candidates_per_batch must be at least 1, got " + candidatesPerBatch);
+        }
+      }
       generations = section.has("generations") ? Math.toIntExact(section.wholeNumber("generations")) : generations;
       if (generations < 1) {
         throw section.problem("search.generations must be at least 1, got " + generations);
@@ -89,7 +104,7 @@ public record SearchConfig(Path file, int generations, Quality quality, EsConfig
     double strength = weight == null ? PAPER_WEIGHT : weight;
     MpoConfig mpo = twoStep ? MpoConfig.twoStep(learnG, temporal).withBeta(strength)
         : MpoConfig.oneStep(learnPsi, learnG, temporal).withLambda(strength);
-    return new SearchConfig(file, generations, quality, es, mpo, TrainingSettings.read(section));
+    return new SearchConfig(file, generations, quality, es, mpo, TrainingSettings.read(section), candidatesPerBatch);
   }
 
   private static FitnessShaping shaping(ConfigSection section) {
@@ -127,6 +142,7 @@ public record SearchConfig(Path file, int generations, Quality quality, EsConfig
     params.put("es.shaping", es.shaping().name().toLowerCase(Locale.ROOT));
     params.put("es.weight_decay", Double.toString(es.weightDecay()));
     params.put("es.seed", Long.toString(es.seed()));
+    params.put("candidates_per_batch", Integer.toString(candidatesPerBatch));
     params.put("mpo.mode", mpo.twoStep() ? "two-step" : "one-step");
     params.put("mpo.learn_psi", Boolean.toString(mpo.learnPsi()));
     params.put("mpo.learn_g", Boolean.toString(mpo.learnG()));

@@ -185,7 +185,7 @@ public final class SearchPipeline {
     Pipeline pipeline = Pipeline.create(options);
     pipeline
         .apply("TrainAndEvaluateCandidates", TrainAndEvaluateCandidates.of(state, config.mpo(), settings,
-            dataset.toString(), trainingSeed(config, g)))
+            dataset.toString(), trainingSeed(config, g), config.candidatesPerBatch()))
         .apply("WriteCandidateFitness", WriteSingleParquetFile.<CandidateFitness>to(directory.toString(),
             SearchRun.FITNESS_PREFIX, CandidateFitness.getClassSchema()));
     String what = "generation " + (g + 1) + "/" + generations;

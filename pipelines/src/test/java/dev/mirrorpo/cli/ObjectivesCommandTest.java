@@ -11,6 +11,7 @@ import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -199,6 +200,31 @@ class ObjectivesCommandTest {
     assertEquals(Mirrorpo.FAILURE, refused.exitCode(), refused.out() + refused.err());
     assertEquals(1, refused.err().strip().lines().count(), refused.err());
     assertTrue(refused.err().contains("another loss"), refused.err());
+  }
+
+  @Test
+  void benchPopulationReportsBatchedAgainstOneAtATimeForEachPopulationSize(@TempDir Path dir) throws Exception {
+    Path dataset = tinyDataset(dir);
+    CliRun result = run("objectives", "bench-population", "--dataset", dataset.toString(), "--members", "1,3",
+        "--seconds", "0.2", "--rounds", "1", "--json");
+    assertEquals(0, result.exitCode(), result.err());
+    List<String> lines = result.out().strip().lines().toList();
+    assertEquals(2, lines.size(), result.out());
+    double oneAtATime = Double.NaN;
+    for (int i = 0; i < 2; i++) {
+      JsonNode line = JSON.readTree(lines.get(i));
+      assertEquals("population_training", line.get("benchmark").asText());
+      assertEquals(i == 0 ? 1 : 3, line.get("members").asInt());
+      assertPositive(line, "batched_candidate_steps_per_s");
+      assertPositive(line, "one_at_a_time_candidate_steps_per_s");
+      // One measurement of one candidate alone serves every population size.
+      if (i > 0) {
+        assertEquals(oneAtATime, line.get("one_at_a_time_candidate_steps_per_s").asDouble());
+      }
+      oneAtATime = line.get("one_at_a_time_candidate_steps_per_s").asDouble();
+      assertEquals(line.get("batched_candidate_steps_per_s").asDouble() / oneAtATime, line.get("ratio").asDouble(),
+          0.01 * line.get("ratio").asDouble());
+    }
   }
 
   /** An executable that ignores its arguments and prints a reference's JSON line. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.learning.mpo.MpoObjective;
+import dev.mirrorpo.learning.mpo.MpoPopulation;
 import dev.mirrorpo.learning.training.TrainingResult;
 import dev.mirrorpo.schemas.CandidateFitness;
 import dev.mirrorpo.transforms.training.TrainAndEvaluate;
@@ -14,6 +15,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -131,22 +133,31 @@ class SearchPipelineTest {
   }
 
   @Test
-  void aCandidateWhoseTrainingDivergesGetsNoFitnessAndIsCountedAsFailed() {
+  void aCandidateWhoseTrainingDivergesGetsNoFitnessAndIsCountedAsFailedWhileItsBatchMateTrainsOn() {
     SearchConfig config = SearchConfig.load(preset);
-    float[] zeta = MpoLayout.initial(config.mpo());
-    java.util.Arrays.fill(zeta, 1e30f); // finite, but every loss overflows
-    TrainAndEvaluate.Outcome outcome = TrainAndEvaluate.run(config.training().cellSettings("hopper"),
-        dataset.toString(), MpoObjective.create(config.mpo(), zeta), 1);
-    assertEquals(TrainingResult.Status.DIVERGED, outcome.training().status(), outcome.training().message());
-    assertTrue(Double.isNaN(outcome.meanReturn()));
-    CandidateFitness failed = CandidateFitness.newBuilder().setGeneration(0).setPairIndex(0).setSign(1)
-        .setStatus("DIVERGED").setMessage(outcome.training().message()).setFitness(Double.NaN)
-        .setStandardError(Double.NaN).setSteps(0).setTrainSeconds(0).setEvaluateSeconds(0).build();
-    CandidateFitness fine = CandidateFitness.newBuilder(failed).setPairIndex(1).setStatus("COMPLETED")
-        .setFitness(12.5).setStandardError(1).build();
-    GenerationSummary summary = GenerationSummary.of(0, List.of(failed, fine), 0.03, 12.5, 10, 1);
+    float[] overflowing = MpoLayout.initial(config.mpo());
+    java.util.Arrays.fill(overflowing, 1e30f); // finite, but every loss overflows
+    List<TrainAndEvaluate.Outcome> outcomes = TrainAndEvaluate.runPopulation(config.training().cellSettings("hopper"),
+        dataset.toString(), MpoPopulation.of(List.of(MpoObjective.create(config.mpo(), overflowing),
+            MpoObjective.initial(config.mpo()))), 1);
+    TrainAndEvaluate.Outcome diverged = outcomes.get(0);
+    TrainAndEvaluate.Outcome fine = outcomes.get(1);
+    assertEquals(TrainingResult.Status.DIVERGED, diverged.training().status(), diverged.training().message());
+    assertTrue(Double.isNaN(diverged.meanReturn()));
+    assertTrue(fine.training().completed(), fine.training().message());
+    assertTrue(Double.isFinite(fine.meanReturn()));
+    List<CandidateFitness> rows = new ArrayList<>();
+    for (int k = 0; k < 2; k++) {
+      TrainAndEvaluate.Outcome outcome = outcomes.get(k);
+      rows.add(CandidateFitness.newBuilder().setGeneration(0).setPairIndex(0).setSign(k == 0 ? 1 : -1)
+          .setStatus(outcome.training().status().name()).setMessage(outcome.training().message())
+          .setFitness(outcome.meanReturn()).setStandardError(outcome.standardError())
+          .setSteps(outcome.training().steps()).setTrainSeconds(outcome.trainSeconds())
+          .setEvaluateSeconds(outcome.evaluateSeconds()).build());
+    }
+    GenerationSummary summary = GenerationSummary.of(0, rows, 0.03, fine.meanReturn(), 10, 1);
     assertEquals(1, summary.failed());
-    assertEquals(12.5, summary.fitnessMean());
+    assertEquals(fine.meanReturn(), summary.fitnessMean());
   }
 
   @Test

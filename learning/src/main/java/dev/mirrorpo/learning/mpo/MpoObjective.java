@@ -1,7 +1,6 @@
 package dev.mirrorpo.learning.mpo;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import dev.mirrorpo.learning.mpo.MonotoneFunction.Skip;
 import dev.mirrorpo.learning.mpo.MpoLayout.Function;
 import dev.mirrorpo.learning.objectives.Objective;
@@ -130,7 +129,7 @@ public final class MpoObjective implements Objective {
    * input is x·t with t = epoch/epochs ∈ [0, 1). A static objective returns itself.
    */
   @Override
-  public Objective forEpoch(int epoch, int epochs) {
+  public MpoObjective forEpoch(int epoch, int epochs) {
     if (epochs < 1 || epoch < 0 || epoch >= epochs) {
       throw new IllegalArgumentException("epoch must be in [0, epochs) with epochs ≥ 1, got epoch " + epoch + " of "
           + epochs);
@@ -144,7 +143,7 @@ public final class MpoObjective implements Objective {
 
   @Override
   public NDArray pairLosses(PairBatch batch) {
-    return config.twoStep() ? twoStep(batch) : oneStep(batch);
+    return MpoSurrogate.pairLosses(batch, config.twoStep(), row -> this);
   }
 
   /** One pair's loss and its partial derivatives w.r.t. s_w, s_l, a_w, a_l, in double precision. */
@@ -193,64 +192,6 @@ public final class MpoObjective implements Objective {
     return new PairTerms(-out[0], dMargin, -dMargin, dMargin * nw * dMirrorW, -dMargin * nl * dMirrorL);
   }
 
-  private NDArray oneStep(PairBatch batch) {
-    float[] aw = batch.chosenMean().toFloatArray();
-    float[] al = batch.rejectedMean().toFloatArray();
-    int n = aw.length;
-    float[] loss = new float[n];
-    float[] dAw = new float[n];
-    float[] dAl = new float[n];
-    for (int i = 0; i < n; i++) {
-      PairTerms terms = oneStepTerms(aw[i], al[i]);
-      loss[i] = (float) terms.loss();
-      dAw[i] = (float) terms.dAw();
-      dAl[i] = (float) terms.dAl();
-    }
-    NDManager manager = batch.chosenMean().getManager();
-    return manager.create(loss)
-        .add(linear(manager, dAw, batch.chosenMean()))
-        .add(linear(manager, dAl, batch.rejectedMean()));
-  }
-
-  private NDArray twoStep(PairBatch batch) {
-    PairBatch.Reference ref = batch.reference();
-    if (ref == null) {
-      // The same message as the baselines': the batch of a two-step objective carries π_ref.
-      batch.logRatioMargin();
-    }
-    float[] sw = batch.chosenSum().toFloatArray();
-    float[] sl = batch.rejectedSum().toFloatArray();
-    float[] aw = batch.chosenMean().toFloatArray();
-    float[] al = batch.rejectedMean().toFloatArray();
-    float[] lw = batch.chosenLength().toFloatArray();
-    float[] ll = batch.rejectedLength().toFloatArray();
-    float[] rw = ref.chosenSum().toFloatArray();
-    float[] rl = ref.rejectedSum().toFloatArray();
-    float[] raw = ref.chosenMean().toFloatArray();
-    float[] ral = ref.rejectedMean().toFloatArray();
-    int n = aw.length;
-    float[] loss = new float[n];
-    float[] dSw = new float[n];
-    float[] dSl = new float[n];
-    float[] dAw = new float[n];
-    float[] dAl = new float[n];
-    for (int i = 0; i < n; i++) {
-      PairTerms terms = twoStepTerms(sw[i], sl[i], aw[i], al[i], factors(sw[i], aw[i], lw[i]),
-          factors(sl[i], al[i], ll[i]), rw[i], rl[i], raw[i], ral[i]);
-      loss[i] = (float) terms.loss();
-      dSw[i] = (float) terms.dSw();
-      dSl[i] = (float) terms.dSl();
-      dAw[i] = (float) terms.dAw();
-      dAl[i] = (float) terms.dAl();
-    }
-    NDManager manager = batch.chosenMean().getManager();
-    return manager.create(loss)
-        .add(linear(manager, dSw, batch.chosenSum()))
-        .add(linear(manager, dSl, batch.rejectedSum()))
-        .add(linear(manager, dAw, batch.chosenMean()))
-        .add(linear(manager, dAl, batch.rejectedMean()));
-  }
-
   /**
    * g(σ(z)) into out[0]; returns d g(σ(z))/dz. g sees y = σ(z) through log y = log σ(z) (exact in log
    * space), and d log σ(z)/dz = σ(−z).
@@ -273,11 +214,6 @@ public final class MpoObjective implements Objective {
       }
     }
     return Math.max(1, length);
-  }
-
-  /** slope·(v − stopGradient(v)): zero in value, gradient {@code slope} w.r.t. v. */
-  private static NDArray linear(NDManager manager, float[] slope, NDArray v) {
-    return manager.create(slope).mul(v.sub(v.stopGradient()));
   }
 
   @Override

@@ -5,8 +5,9 @@ import dev.mirrorpo.learning.objectives.TrajectoryLikelihood.LogLikelihoods;
 
 /**
  * What every objective sees of a batch of N preference pairs: the policy's log-likelihoods of the
- * chosen (w) and rejected (l) trajectory, each a float32 [N] array. "Sum" is s = Σ_t Σ_d log P, "mean"
- * is a = s/(|τ|·D); lengths are |τ| in steps.
+ * chosen (w) and rejected (l) trajectory, each a float32 [N] array ([K, N] for a population of K
+ * policies, see {@link PopulationObjective}). "Sum" is s = Σ_t Σ_d log P, "mean" is a = s/(|τ|·D);
+ * lengths are |τ| in steps, [N].
  *
  * @param reference the same likelihoods under the frozen π_ref, for two-step objectives; null otherwise
  */

@@ -68,17 +68,30 @@ public final class TrajectoryLikelihood {
    * @param lengths |τ| of each trajectory, each at least 1
    */
   public LogLikelihoods of(GaussianPolicy policy, NDArray normalizedObservations, NDArray actions, int[] lengths) {
+    if (normalizedObservations.getShape().get(0) != actions.getShape().get(0)) {
+      throw new IllegalArgumentException(normalizedObservations.getShape().get(0) + " observation rows but "
+          + actions.getShape().get(0) + " action rows");
+    }
+    return ofActionMeans(policy.mean(normalizedObservations), policy.logStd(), actions, lengths);
+  }
+
+  /**
+   * The same from the policy's outputs, for one policy or a population of K stacked along a leading axis:
+   * action means [Σ lengths, act] or [K, Σ lengths, act], log σ broadcastable to them ([1, act] or
+   * [K, 1, act]) → sums and means [N] or [K, N].
+   */
+  public LogLikelihoods ofActionMeans(NDArray actionMeans, NDArray logStd, NDArray actions, int[] lengths) {
     long rows = Arrays.stream(lengths).asLongStream().sum();
     if (lengths.length == 0 || Arrays.stream(lengths).anyMatch(length -> length < 1)) {
       throw new IllegalArgumentException(
           "every trajectory needs at least one step, lengths " + Arrays.toString(lengths));
     }
-    if (normalizedObservations.getShape().get(0) != rows || actions.getShape().get(0) != rows) {
+    if (actions.getShape().get(0) != rows) {
       throw new IllegalArgumentException("trajectories of lengths summing to " + rows + " but "
-          + normalizedObservations.getShape().get(0) + " observation rows and " + actions.getShape().get(0)
-          + " action rows");
+          + actions.getShape().get(0) + " rows");
     }
-    NDArray perStep = stepLogLikelihoods(policy, normalizedObservations, actions);
+    int dimensionAxis = actionMeans.getShape().dimension() - 1;
+    NDArray perStep = logBoxMass(actionMeans, logStd, actions, halfWidth).sum(new int[] {dimensionAxis});
     NDArray sums = segmentSums(perStep, lengths);
     float[] stepsTimesDims = new float[lengths.length];
     long actionSize = actions.getShape().get(1);
@@ -87,12 +100,6 @@ public final class TrajectoryLikelihood {
     }
     NDArray means = sums.div(sums.getManager().create(stepsTimesDims));
     return new LogLikelihoods(sums, means);
-  }
-
-  /** Σ_d log P_d of each row: [rows, obs], [rows, act] → [rows]. */
-  public NDArray stepLogLikelihoods(GaussianPolicy policy, NDArray normalizedObservations, NDArray actions) {
-    NDArray mean = policy.mean(normalizedObservations);
-    return logBoxMass(mean, policy.logStd(), actions, halfWidth).sum(new int[] {1});
   }
 
   /**
@@ -122,19 +129,20 @@ public final class TrajectoryLikelihood {
     return NDArrays.where(narrowness.lt(NARROW_BOX), midpoint, logDifference);
   }
 
-  /** Σ over each trajectory's consecutive rows: [Σ lengths] → [N]. */
+  /** Σ over each trajectory's consecutive rows along the last axis: [..., Σ lengths] → [..., N]. */
   private static NDArray segmentSums(NDArray perStep, int[] lengths) {
+    int rowAxis = perStep.getShape().dimension() - 1;
     long[] boundaries = new long[lengths.length - 1];
     long at = 0;
     for (int i = 0; i + 1 < lengths.length; i++) {
       at += lengths[i];
       boundaries[i] = at;
     }
-    NDList segments = perStep.split(boundaries, 0);
+    NDList segments = perStep.split(boundaries, rowAxis);
     NDList sums = new NDList(segments.size());
     for (NDArray segment : segments) {
-      sums.add(segment.sum());
+      sums.add(segment.sum(new int[] {rowAxis}));
     }
-    return NDArrays.stack(sums);
+    return NDArrays.stack(sums, rowAxis);
   }
 }

@@ -1,10 +1,7 @@
 package dev.mirrorpo.learning.training;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import dev.mirrorpo.learning.nn.GradientTape;
 import dev.mirrorpo.learning.Permutations;
 import dev.mirrorpo.learning.Seeds;
@@ -13,7 +10,6 @@ import dev.mirrorpo.learning.objectives.Objective;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.learning.objectives.PairBatch;
 import dev.mirrorpo.learning.objectives.TrajectoryLikelihood;
-import dev.mirrorpo.learning.objectives.TrajectoryLikelihood.LogLikelihoods;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,11 +51,7 @@ public final class OfflineTrainer {
    */
   public TrainingResult train(GaussianPolicy policy, PairedTrajectories data, Objective objective, long seed,
       Listener listener) {
-    if (data.observationSize() != policy.architecture().observationSize()
-        || data.actionSize() != policy.architecture().actionSize()) {
-      throw new IllegalArgumentException("dataset of task " + data.task() + " (observations " + data.observationSize()
-          + ", actions " + data.actionSize() + ") does not fit policy " + policy.architecture());
-    }
+    checkFits(policy, data);
     PairedTrajectories normalized = data.normalized(policy.normalizer());
     List<Double> losses = new ArrayList<>();
     long[] steps = {0};
@@ -71,10 +63,18 @@ public final class OfflineTrainer {
     if (result != null || !objective.needsReference()) {
       return result != null ? result : completed(steps[0], losses);
     }
-    References reference = references(policy, normalized);
+    ReferenceLikelihoods reference = references(policy, normalized);
     result = runEpochs(policy, normalized, objective, reference, firstEpochs, config.epochs(), seed, losses, steps,
         listener);
     return result != null ? result : completed(steps[0], losses);
+  }
+
+  static void checkFits(GaussianPolicy policy, PairedTrajectories data) {
+    if (data.observationSize() != policy.architecture().observationSize()
+        || data.actionSize() != policy.architecture().actionSize()) {
+      throw new IllegalArgumentException("dataset of task " + data.task() + " (observations " + data.observationSize()
+          + ", actions " + data.actionSize() + ") does not fit policy " + policy.architecture());
+    }
   }
 
   private static TrainingResult completed(long steps, List<Double> losses) {
@@ -86,15 +86,14 @@ public final class OfflineTrainer {
    * starts from the SFT policy, not from SFT's optimiser state); returns a result only if training
    * had to stop.
    */
-  private TrainingResult runEpochs(GaussianPolicy policy, PairedTrajectories data, Objective objective,
-      References reference, int from, int to, long seed, List<Double> losses, long[] steps, Listener listener) {
+  TrainingResult runEpochs(GaussianPolicy policy, PairedTrajectories data, Objective objective,
+      ReferenceLikelihoods reference, int from, int to, long seed, List<Double> losses, long[] steps,
+      Listener listener) {
     Adam adam = Adam.withEpsilon(policy.parameters().size(), 1e-8);
     float[] theta = policy.parameters().values();
     int pairs = data.pairs();
-    int[] order = new int[pairs];
     for (int epoch = from; epoch < to; epoch++) {
-      Arrays.setAll(order, i -> i);
-      Permutations.shuffle(order, new SplittableRandom(Seeds.derive(seed, SHUFFLE_STREAM, epoch)));
+      int[] order = pairOrder(pairs, seed, epoch);
       double lossSum = 0;
       int batches = 0;
       Objective epochObjective = objective.forEpoch(epoch, config.epochs());
@@ -131,55 +130,32 @@ public final class OfflineTrainer {
     return null;
   }
 
+  /** The order in which epoch {@code epoch} visits the pairs, drawn from the seed. */
+  static int[] pairOrder(int pairs, long seed, int epoch) {
+    int[] order = new int[pairs];
+    Arrays.setAll(order, i -> i);
+    Permutations.shuffle(order, new SplittableRandom(Seeds.derive(seed, SHUFFLE_STREAM, epoch)));
+    return order;
+  }
+
   private static TrainingResult diverged(Objective objective, int epoch, long steps, List<Double> losses, String what) {
+    return diverged(objective.name(), epoch, steps, losses, what);
+  }
+
+  static TrainingResult diverged(String objective, int epoch, long steps, List<Double> losses, String what) {
     return new TrainingResult(TrainingResult.Status.DIVERGED, steps, List.copyOf(losses),
-        objective.name() + " diverged in epoch " + (epoch + 1) + " after " + steps + " steps: " + what);
+        objective + " diverged in epoch " + (epoch + 1) + " after " + steps + " steps: " + what);
   }
 
   /** Likelihoods of the chosen and rejected trajectories of some pairs, in one forward pass. */
-  private PairBatch pairBatch(GaussianPolicy policy, PairedTrajectories data, int[] pairs, References reference) {
-    int n = pairs.length;
-    int[] lengths = new int[2 * n];
-    PairedTrajectories.Side[] sides = {data.chosen(), data.rejected()};
-    int rows = 0;
-    for (int s = 0; s < 2; s++) {
-      for (int k = 0; k < n; k++) {
-        lengths[s * n + k] = sides[s].lengths()[pairs[k]];
-        rows += lengths[s * n + k];
-      }
-    }
-    int obsSize = data.observationSize();
-    int actSize = data.actionSize();
-    float[] observations = new float[rows * obsSize];
-    float[] actions = new float[rows * actSize];
-    int row = 0;
-    for (int s = 0; s < 2; s++) {
-      for (int k = 0; k < n; k++) {
-        int offset = sides[s].offsets()[pairs[k]];
-        int length = sides[s].lengths()[pairs[k]];
-        System.arraycopy(sides[s].observations(), offset * obsSize, observations, row * obsSize, length * obsSize);
-        System.arraycopy(sides[s].actions(), offset * actSize, actions, row * actSize, length * actSize);
-        row += length;
-      }
-    }
-    NDManager manager = policy.parameters().manager();
-    NDArray obs = manager.create(observations, new Shape(rows, obsSize));
-    NDArray act = manager.create(actions, new Shape(rows, actSize));
-    LogLikelihoods both = likelihood.of(policy, obs, act, lengths);
-    LogLikelihoods chosen = new LogLikelihoods(both.sum().get(new NDIndex("0:" + n)), both.mean().get(new NDIndex("0:" + n)));
-    LogLikelihoods rejected = new LogLikelihoods(both.sum().get(new NDIndex(n + ":")), both.mean().get(new NDIndex(n + ":")));
-    float[] chosenLengths = new float[n];
-    float[] rejectedLengths = new float[n];
-    for (int k = 0; k < n; k++) {
-      chosenLengths[k] = lengths[k];
-      rejectedLengths[k] = lengths[n + k];
-    }
-    PairBatch.Reference ref = reference == null ? null : reference.of(manager, pairs);
-    return PairBatch.of(chosen, rejected, manager.create(chosenLengths), manager.create(rejectedLengths), ref);
+  private PairBatch pairBatch(GaussianPolicy policy, PairedTrajectories data, int[] pairs,
+      ReferenceLikelihoods reference) {
+    PackedPairs packed = PackedPairs.of(policy.parameters().manager(), data, pairs);
+    return packed.batch(likelihood.of(policy, packed.observations(), packed.actions(), packed.lengths()), reference);
   }
 
   /** π_ref's likelihoods of every pair, computed once when SFT ends: π_ref never changes after. */
-  private References references(GaussianPolicy policy, PairedTrajectories data) {
+  ReferenceLikelihoods references(GaussianPolicy policy, PairedTrajectories data) {
     int pairs = data.pairs();
     float[][] values = new float[4][pairs];
     for (int first = 0; first < pairs; first += config.minibatchPairs()) {
@@ -196,21 +172,6 @@ public final class OfflineTrainer {
         }
       }
     }
-    return new References(values[0], values[1], values[2], values[3]);
-  }
-
-  private record References(float[] chosenSum, float[] rejectedSum, float[] chosenMean, float[] rejectedMean) {
-    PairBatch.Reference of(NDManager manager, int[] pairs) {
-      return new PairBatch.Reference(pick(manager, chosenSum, pairs), pick(manager, rejectedSum, pairs),
-          pick(manager, chosenMean, pairs), pick(manager, rejectedMean, pairs));
-    }
-
-    private static NDArray pick(NDManager manager, float[] values, int[] pairs) {
-      float[] picked = new float[pairs.length];
-      for (int k = 0; k < pairs.length; k++) {
-        picked[k] = values[pairs[k]];
-      }
-      return manager.create(picked);
-    }
+    return new ReferenceLikelihoods(values[0], values[1], values[2], values[3]);
   }
 }

@@ -5,12 +5,12 @@ import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.learning.es.OpenAiEs;
 import dev.mirrorpo.learning.mpo.MpoConfig;
 import dev.mirrorpo.learning.mpo.MpoObjective;
+import dev.mirrorpo.learning.mpo.MpoPopulation;
 import dev.mirrorpo.schemas.CandidateFitness;
 import dev.mirrorpo.transforms.training.CellSettings;
 import dev.mirrorpo.transforms.training.TrainAndEvaluate;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.metrics.Counter;
@@ -20,15 +20,18 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.transforms.Reshuffle;
-import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * One ES generation (DESIGN §9): candidates (pair index, sign) → Reshuffle → each worker regenerates
- * the candidate's parameters ζ ± σε from the search state (ε is never shipped), trains a policy offline
- * with the MPO objective they define, evaluates it → one {@link CandidateFitness} per candidate. A
- * candidate whose training diverges yields status DIVERGED and NaN fitness; the generation goes on.
+ * One ES generation (DESIGN §9): batches of candidates → Reshuffle → each worker regenerates its batch's
+ * parameters ζ ± σε from the search state (ε is never shipped), trains the batch's policies together as one
+ * batched program ({@link TrainAndEvaluate#runPopulation}, each candidate with the MPO objective its ζ
+ * defines) and evaluates each → one {@link CandidateFitness} per candidate. A candidate whose training
+ * diverges yields status DIVERGED and NaN fitness; the generation goes on.
+ *
+ * <p>Batch b holds candidates [b·B, (b + 1)·B) of {@link OpenAiEs#ask}'s order. A candidate trains the same
+ * whatever its batch mates (PopulationTrainerTest), so B changes the speed, not the fitness.
  */
 public final class TrainAndEvaluateCandidates extends PTransform<PBegin, PCollection<CandidateFitness>> {
   /** Counter of finished candidates, for progress displays. */
@@ -39,58 +42,66 @@ public final class TrainAndEvaluateCandidates extends PTransform<PBegin, PCollec
   private final CellSettings settings;
   private final String datasetPath;
   private final long trainingSeed;
+  private final int batchSize;
 
   private TrainAndEvaluateCandidates(String stateJson, MpoConfig mpo, CellSettings settings, String datasetPath,
-      long trainingSeed) {
+      long trainingSeed, int batchSize) {
     this.stateJson = stateJson;
     this.mpo = mpo;
     this.settings = settings;
     this.datasetPath = datasetPath;
     this.trainingSeed = trainingSeed;
+    this.batchSize = batchSize;
   }
 
   /**
    * @param state the search state whose generation's candidates to train
    * @param trainingSeed the inner training's seed, the same for every candidate of the generation (common
    *     random numbers: candidates differ only in their objective)
+   * @param batchSize B, the candidates a worker trains together as one batched program
    */
   public static TrainAndEvaluateCandidates of(EsState state, MpoConfig mpo, CellSettings settings, String datasetPath,
-      long trainingSeed) {
-    return new TrainAndEvaluateCandidates(state.toJson(), mpo, settings, datasetPath, trainingSeed);
+      long trainingSeed, int batchSize) {
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("the candidates per batch must be at least 1, got " + batchSize);
+    }
+    return new TrainAndEvaluateCandidates(state.toJson(), mpo, settings, datasetPath, trainingSeed, batchSize);
   }
 
   @Override
   public PCollection<CandidateFitness> expand(PBegin begin) {
-    EsState state = EsState.parse(stateJson, "the search state");
-    List<KV<Integer, Integer>> candidates = new ArrayList<>();
-    for (int pair = 0; pair < state.config().pairs(); pair++) {
-      candidates.add(KV.of(pair, 1));
-      candidates.add(KV.of(pair, -1));
+    int candidates = EsState.parse(stateJson, "the search state").config().candidates();
+    List<Integer> batches = new ArrayList<>();
+    for (int batch = 0; batch * batchSize < candidates; batch++) {
+      batches.add(batch);
     }
     return begin
-        .apply("Candidates", Create.of(candidates).withCoder(KvCoder.of(VarIntCoder.of(), VarIntCoder.of())))
-        .apply("SpreadCandidatesOverWorkers", Reshuffle.viaRandomKey())
-        .apply("TrainAndEvaluate", ParDo.of(new TrainAndEvaluateFn(stateJson, mpo, settings, datasetPath,
-            trainingSeed)))
+        .apply("CandidateBatches", Create.of(batches).withCoder(VarIntCoder.of()))
+        .apply("SpreadBatchesOverWorkers", Reshuffle.viaRandomKey())
+        .apply("TrainAndEvaluateBatch", ParDo.of(new TrainAndEvaluateBatchFn(stateJson, mpo, settings, datasetPath,
+            trainingSeed, batchSize)))
         .setCoder(AvroCoder.specific(CandidateFitness.class));
   }
 
-  static final class TrainAndEvaluateFn extends DoFn<KV<Integer, Integer>, CandidateFitness> {
+  static final class TrainAndEvaluateBatchFn extends DoFn<Integer, CandidateFitness> {
     private final Counter candidatesDone = Metrics.counter(TrainAndEvaluateCandidates.class, CANDIDATES_COUNTER);
     private final String stateJson;
     private final MpoConfig mpo;
     private final CellSettings settings;
     private final String datasetPath;
     private final long trainingSeed;
+    private final int batchSize;
     private transient EsState state;
     private transient OpenAiEs es;
 
-    TrainAndEvaluateFn(String stateJson, MpoConfig mpo, CellSettings settings, String datasetPath, long trainingSeed) {
+    TrainAndEvaluateBatchFn(String stateJson, MpoConfig mpo, CellSettings settings, String datasetPath,
+        long trainingSeed, int batchSize) {
       this.stateJson = stateJson;
       this.mpo = mpo;
       this.settings = settings;
       this.datasetPath = datasetPath;
       this.trainingSeed = trainingSeed;
+      this.batchSize = batchSize;
     }
 
     @Setup
@@ -100,29 +111,45 @@ public final class TrainAndEvaluateCandidates extends PTransform<PBegin, PCollec
     }
 
     @ProcessElement
-    public void processElement(@Element KV<Integer, Integer> candidate, OutputReceiver<CandidateFitness> out) {
-      out.output(run(es.candidate(state, candidate.getKey(), candidate.getValue()), state.generation(), mpo, settings,
-          datasetPath, trainingSeed));
-      candidatesDone.inc();
+    public void processElement(@Element Integer batch, OutputReceiver<CandidateFitness> out) {
+      List<Candidate> candidates = new ArrayList<>();
+      for (int index = batch * batchSize; index < Math.min(state.config().candidates(), (batch + 1) * batchSize);
+          index++) {
+        candidates.add(es.candidate(state, index));
+      }
+      for (CandidateFitness fitness : run(candidates, state.generation(), mpo, settings, datasetPath, trainingSeed)) {
+        out.output(fitness);
+        candidatesDone.inc();
+      }
     }
   }
 
-  /** Trains and evaluates one candidate; the pure core of the DoFn. */
-  static CandidateFitness run(Candidate candidate, int generation, MpoConfig mpo, CellSettings settings,
+  /** Trains and evaluates a batch of candidates; the pure core of the DoFn. */
+  static List<CandidateFitness> run(List<Candidate> candidates, int generation, MpoConfig mpo, CellSettings settings,
       String datasetPath, long trainingSeed) {
-    TrainAndEvaluate.Outcome outcome = TrainAndEvaluate.run(settings, datasetPath,
-        MpoObjective.create(mpo, candidate.parameters()), trainingSeed);
-    return CandidateFitness.newBuilder()
-        .setGeneration(generation)
-        .setPairIndex(candidate.pairIndex())
-        .setSign(candidate.sign())
-        .setStatus(outcome.training().status().name())
-        .setMessage(outcome.training().message())
-        .setFitness(outcome.meanReturn())
-        .setStandardError(outcome.standardError())
-        .setSteps(outcome.training().steps())
-        .setTrainSeconds(outcome.trainSeconds())
-        .setEvaluateSeconds(outcome.evaluateSeconds())
-        .build();
+    List<MpoObjective> objectives = new ArrayList<>();
+    for (Candidate candidate : candidates) {
+      objectives.add(MpoObjective.create(mpo, candidate.parameters()));
+    }
+    List<TrainAndEvaluate.Outcome> outcomes = TrainAndEvaluate.runPopulation(settings, datasetPath,
+        MpoPopulation.of(objectives), trainingSeed);
+    List<CandidateFitness> fitness = new ArrayList<>();
+    for (int k = 0; k < candidates.size(); k++) {
+      Candidate candidate = candidates.get(k);
+      TrainAndEvaluate.Outcome outcome = outcomes.get(k);
+      fitness.add(CandidateFitness.newBuilder()
+          .setGeneration(generation)
+          .setPairIndex(candidate.pairIndex())
+          .setSign(candidate.sign())
+          .setStatus(outcome.training().status().name())
+          .setMessage(outcome.training().message())
+          .setFitness(outcome.meanReturn())
+          .setStandardError(outcome.standardError())
+          .setSteps(outcome.training().steps())
+          .setTrainSeconds(outcome.trainSeconds())
+          .setEvaluateSeconds(outcome.evaluateSeconds())
+          .build());
+    }
+    return fitness;
   }
 }

@@ -3,13 +3,17 @@ package dev.mirrorpo.transforms.training;
 import dev.mirrorpo.envs.EpisodeStats;
 import dev.mirrorpo.learning.TorchThreads;
 import dev.mirrorpo.learning.objectives.Objective;
+import dev.mirrorpo.learning.objectives.PopulationObjective;
 import dev.mirrorpo.learning.policy.AgentFile;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
 import dev.mirrorpo.learning.policy.PolicyArchitecture;
 import dev.mirrorpo.learning.training.OfflineTrainer;
 import dev.mirrorpo.learning.training.PairedTrajectories;
+import dev.mirrorpo.learning.training.PopulationTrainer;
 import dev.mirrorpo.learning.training.TrainingResult;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The unit of work of the benchmark and of the search: train a policy offline on a dataset with one
@@ -46,6 +50,36 @@ public final class TrainAndEvaluate {
       long evaluateStart = System.nanoTime();
       EpisodeStats evaluation = training.completed() ? settings.evaluator().evaluate(policy) : null;
       return new Outcome(training, evaluation, trainSeconds, (System.nanoTime() - evaluateStart) / 1e9);
+    }
+  }
+
+  /**
+   * Trains the members of a population objective together from one start ({@code seed}: initial weights,
+   * minibatch order), as one batched program, and evaluates each member that finished. Each outcome's
+   * training time is the population's divided by its size.
+   */
+  public static List<Outcome> runPopulation(CellSettings settings, String datasetPath, PopulationObjective objective,
+      long seed) {
+    TorchThreads.applyToCurrentThread();
+    SharedDatasets.Loaded dataset = SharedDatasets.get(datasetPath);
+    long trainStart = System.nanoTime();
+    try (GaussianPolicy start = initialPolicy(settings, dataset, seed);
+        PopulationTrainer.Trained trained = new PopulationTrainer(settings.trainer())
+            .train(start, dataset.data(), objective, seed, new PopulationTrainer.Listener() {})) {
+      double trainSeconds = (System.nanoTime() - trainStart) / 1e9 / objective.size();
+      List<Outcome> outcomes = new ArrayList<>();
+      for (int k = 0; k < objective.size(); k++) {
+        TrainingResult training = trained.results().get(k);
+        long evaluateStart = System.nanoTime();
+        EpisodeStats evaluation = null;
+        if (training.completed()) {
+          try (GaussianPolicy member = trained.population().member(k)) {
+            evaluation = settings.evaluator().evaluate(member);
+          }
+        }
+        outcomes.add(new Outcome(training, evaluation, trainSeconds, (System.nanoTime() - evaluateStart) / 1e9));
+      }
+      return outcomes;
     }
   }
 
