@@ -60,6 +60,7 @@ bench: build
 	@$(BENCH_DATASET_IF_MISSING)
 	@bin/mirrorpo objectives bench --dataset $(BENCH_DATASET) --json \
 	  $$( [ -x $(BENCH_REFERENCE_VENV)/bin/python ] && echo --reference-python $(BENCH_REFERENCE_VENV)/bin/python )
+	@bin/mirrorpo objectives bench-population --dataset $(BENCH_DATASET) --members 1,2,4,8,16 --json
 	@scripts/bench-search.sh $(BENCH_DATASET)
 
 # The trainer benchmark against the same loop in JAX on CPU (bench/reference/), jax in its own virtualenv.

@@ -120,7 +120,9 @@ public final class TrajectoryLikelihood {
     NDArray lower = centre.sub(w);
 
     NDArray logUpper = LogSpace.logNormalCdf(upper);
-    NDArray logDifference = logUpper.add(LogSpace.log1mexp(LogSpace.logNormalCdf(lower).sub(logUpper)));
+    // The lower end is below the mean (lower = −|a − μ|/σ − w < 0), where log Φ(lower) = log Q(−lower).
+    NDArray logLower = LogSpace.logUpperTail(lower.neg());
+    NDArray logDifference = logUpper.add(LogSpace.log1mexp(logLower.sub(logUpper)));
 
     NDArray curvature = div(sub(centre.square(), 1).mul(w.square()), 6);
     NDArray midpoint = sub(mul(centre.square(), -0.5), HALF_LOG_TWO_PI).add(mul(w, 2).log()).add(curvature);
