@@ -205,7 +205,7 @@ public final class BenchmarkPipeline {
       for (int point = 0; point < points.size(); point++) {
         Objectives.create(algorithm, points.get(point)); // a bad grid value fails here, before any work
         for (long seed = 1; seed <= seeds; seed++) {
-          cells.add(new BenchmarkCell(dataset.name(), dataset.directory().toString(), dataset.manifestSha256(),
+          cells.add(BenchmarkCell.known(dataset.name(), dataset.directory().toString(), dataset.manifestSha256(),
               algorithm, point, points.get(point), seed));
         }
       }
@@ -227,8 +227,7 @@ public final class BenchmarkPipeline {
     Set<String> planned = new HashSet<>();
     cells.forEach(cell -> planned.add(cell.datasetSha256() + " " + cell.key()));
     Set<String> found = new HashSet<>();
-    rows.forEach(row -> found.add(row.getDatasetSha256() + " " + row.getAlgorithm() + "/" + row.getGridPoint() + "/"
-        + row.getDataset() + "/" + row.getSeed()));
+    rows.forEach(row -> found.add(row.getDatasetSha256() + " " + BenchmarkCell.key(row)));
     if (!planned.equals(found)) {
       throw new IllegalArgumentException(directory + " holds results of another benchmark (other algorithms, grid,"
           + " seeds or dataset); choose another --out, or delete " + directory + " to train again");

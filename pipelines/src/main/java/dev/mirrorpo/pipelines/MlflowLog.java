@@ -1,6 +1,7 @@
 package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.schemas.BenchmarkResult;
+import dev.mirrorpo.transforms.benchmark.BenchmarkCell;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -66,7 +67,7 @@ final class MlflowLog {
 
   private static MlflowTracking.RunRecord record(BenchmarkResult row, BenchmarkPipeline.Dataset dataset,
       BenchmarkConfig config, DatasetPipeline.Origin origin, Path out) {
-    String cell = row.getAlgorithm() + "/" + row.getGridPoint() + "/" + row.getDataset() + "/" + row.getSeed();
+    String cell = BenchmarkCell.key(row);
     Map<String, String> params = new LinkedHashMap<>();
     params.put("algorithm", row.getAlgorithm().toString());
     params.put("dataset", row.getDataset().toString());
