@@ -16,6 +16,8 @@ import picocli.CommandLine.Option;
 @Command(name = "benchmark", mixinStandardHelpOptions = true,
     description = {"Train every baseline objective offline on preference datasets, evaluate each policy online with"
         + " the true reward, and tabulate mean ± standard error over seeds of the best grid point (Table 2).",
+        "--discovered adds MPO objectives found by `mirrorpo evolve` (its best.json), trained and scored the same"
+            + " way: with the benchmark's seeds and evaluation episodes, not the search's.",
         "Writes OUT/results/DATASET/*.parquet, OUT/table-TASK.md and .csv, OUT/benchmark.json; one MLflow run per"
             + " cell. Rerunning the same command resumes: datasets with results are not trained again.",
         "Beam options go after the others as --name=value, e.g. --runner=FlinkRunner --flinkMaster=[local]."})
@@ -34,6 +36,11 @@ final class BenchmarkCommand implements Callable<Integer> {
       + " benchmark.qualities under OUT/datasets/).")
   List<Path> datasets;
 
+  @Option(names = "--discovered", split = ",", paramLabel = "FILE", description = "best.json files of MPO searches,"
+      + " each trained and scored as a row of its own, mpo:RUN_DIR (NAME.best.json: mpo:NAME) (default: the"
+      + " preset's benchmark.discovered).")
+  List<Path> discovered;
+
   @Option(names = "--seeds", description = "Training seeds per grid point (default: the preset's benchmark.seeds).")
   Integer seeds;
 
@@ -50,8 +57,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     BenchmarkPipeline.Options options = BenchmarkPipeline.options(beam);
     options.setConfig(config.toString());
     options.setAlgos(algorithms == null ? null : String.join(",", algorithms));
-    options.setDatasets(datasets == null ? null
-        : String.join(",", datasets.stream().map(Path::toString).toList()));
+    options.setDatasets(commaSeparated(datasets));
+    options.setDiscovered(commaSeparated(discovered));
     options.setSeeds(seeds);
     Path output = out != null ? out
         : Path.of("runs", "benchmarks", config.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
@@ -74,5 +81,10 @@ final class BenchmarkCommand implements Callable<Integer> {
           summary.runsLogged());
     }
     return 0;
+  }
+
+  /** Paths as a pipeline option takes them; null (not given) stays null. */
+  private static String commaSeparated(List<Path> paths) {
+    return paths == null ? null : String.join(",", paths.stream().map(Path::toString).toList());
   }
 }

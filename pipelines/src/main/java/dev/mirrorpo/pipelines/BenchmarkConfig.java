@@ -19,16 +19,18 @@ import java.util.TreeMap;
  * @param seeds training seeds per grid point: 1..seeds
  * @param grid for each algorithm its grid points: the cross product of the values listed for it
  *     (an algorithm without a grid has one point, its defaults)
+ * @param discovered best.json files of searches whose objectives are benchmarked as rows of their own
+ *     (resolved against the preset's directory; not read here, see {@link DiscoveredObjectives})
  * @param training how each cell is trained, evaluated and started
  */
 public record BenchmarkConfig(Path file, List<String> algorithms, List<Quality> qualities, int seeds,
-    Map<String, List<Map<String, Double>>> grid, TrainingSettings training) {
+    Map<String, List<Map<String, Double>>> grid, List<Path> discovered, TrainingSettings training) {
   /** The key of the section in a preset. */
   public static final String KEY = "benchmark";
   public static final int DEFAULT_SEEDS = 3;
 
-  private static final List<String> KEYS = List.of("algorithms", "qualities", "seeds", "grid", "trainer",
-      "evaluation", "initial_policy");
+  private static final List<String> KEYS = List.of("algorithms", "qualities", "seeds", "grid", "discovered",
+      "trainer", "evaluation", "initial_policy");
 
   /**
    * Reads the benchmark section of a preset (all defaults if it has none).
@@ -74,8 +76,11 @@ public record BenchmarkConfig(Path file, List<String> algorithms, List<Quality> 
           : List.of(Map.of()));
     }
 
+    List<Path> discovered = section != null && section.has("discovered") ? section.paths("discovered") : List.of();
+
     TrainingSettings training = TrainingSettings.read(section);
-    return new BenchmarkConfig(file, List.copyOf(algorithms), List.copyOf(qualities), seeds, grid, training);
+    return new BenchmarkConfig(file, List.copyOf(algorithms), List.copyOf(qualities), seeds, grid, discovered,
+        training);
   }
 
   /** The cross product of the values listed per hyper-parameter, in key order then value order. */

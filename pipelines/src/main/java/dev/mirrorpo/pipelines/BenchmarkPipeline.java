@@ -5,6 +5,7 @@ import dev.mirrorpo.learning.io.AtomicFiles;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.schemas.BenchmarkResult;
 import dev.mirrorpo.transforms.benchmark.BenchmarkCell;
+import dev.mirrorpo.transforms.benchmark.DiscoveredObjective;
 import dev.mirrorpo.transforms.training.CellSettings;
 import dev.mirrorpo.transforms.benchmark.TrainAndEvaluateCells;
 import dev.mirrorpo.transforms.io.ParquetRows;
@@ -27,7 +28,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * The baseline benchmark (the paper's Table 2): for each dataset, one Beam pipeline of cells
- * (algorithm × grid point × seed) → train offline → evaluate online → OUT/results/DATASET/*.parquet.
+ * (algorithm × grid point × seed, and discovered MPO objective × seed) → train offline → evaluate online →
+ * OUT/results/DATASET/*.parquet.
  * After each pipeline the driver logs one MLflow run per cell (experiment "mirrorpo-benchmark-TASK");
  * at the end it writes the tables (markdown and CSV) and benchmark.json. A dataset whose results are
  * already in OUT is not trained again, so an interrupted benchmark resumes where it stopped.
@@ -56,6 +58,12 @@ public final class BenchmarkPipeline {
     String getDatasets();
 
     void setDatasets(String value);
+
+    @Description("Comma-separated best.json files of MPO searches, each benchmarked as a row of its own"
+        + " (default: the preset's benchmark.discovered)")
+    String getDiscovered();
+
+    void setDiscovered(String value);
 
     @Description("Training seeds per grid point (default: the preset's benchmark.seeds)")
     Integer getSeeds();
@@ -108,6 +116,10 @@ public final class BenchmarkPipeline {
     if (seeds < 1) {
       throw new IllegalArgumentException("--seeds must be at least 1, got " + seeds);
     }
+    List<DiscoveredObjective> discovered = DiscoveredObjectives.load(options.getDiscovered() != null
+        ? paths(options.getDiscovered()) : config.discovered());
+    List<String> tableRows = new ArrayList<>(algorithms);
+    discovered.forEach(objective -> tableRows.add(objective.label()));
     Path out = Path.of(options.getOut());
 
     List<Dataset> datasets = options.getDatasets() != null
@@ -123,30 +135,30 @@ public final class BenchmarkPipeline {
     MlflowLog mlflow = MlflowLog.open(MlflowTracking.resolveUri(options.getMlflowUri()), progress);
     int logged = 0;
     for (Dataset dataset : datasets) {
-      List<BenchmarkCell> cells = cells(config, algorithms, seeds, dataset);
+      List<BenchmarkCell> cells = cells(config, algorithms, discovered, seeds, dataset);
       CellSettings settings = config.training().cellSettings(dataset.task());
       Path resultsDirectory = out.resolve(RESULTS).resolve(dataset.name());
-      List<BenchmarkResult> rows = existingResults(resultsDirectory, cells);
-      if (rows == null) {
-        rows = trainAndEvaluate(options, dataset, cells, settings, resultsDirectory, progress);
+      List<BenchmarkResult> cellResults = existingResults(resultsDirectory, cells);
+      if (cellResults == null) {
+        cellResults = trainAndEvaluate(options, dataset, cells, settings, resultsDirectory, progress);
       } else {
-        progress.printf("benchmark: %s already has its %d results in %s%n", dataset.name(), rows.size(),
+        progress.printf("benchmark: %s already has its %d results in %s%n", dataset.name(), cellResults.size(),
             resultsDirectory);
       }
-      results.addAll(rows);
-      logged += mlflow.log(rows, dataset, config, origin, out);
+      results.addAll(cellResults);
+      logged += mlflow.log(cellResults, dataset, config, discovered, origin, out);
     }
 
     Map<String, BenchmarkTable> tables = new LinkedHashMap<>();
     List<String> columns = datasets.stream().map(Dataset::name).toList();
     for (String task : tasks.stream().sorted().toList()) {
-      BenchmarkTable table = BenchmarkTable.of(task, algorithms, columns, results);
+      BenchmarkTable table = BenchmarkTable.of(task, tableRows, columns, results);
       tables.put(task, table);
       AtomicFiles.writeString(out.resolve("table-" + task + ".md"), table.markdown());
       AtomicFiles.writeString(out.resolve("table-" + task + ".csv"), table.csv());
     }
-    AtomicFiles.writeString(out.resolve(SUMMARY), BenchmarkSummaryJson.of(config, algorithms, seeds, datasets, origin,
-        options.getRunner().getSimpleName()));
+    AtomicFiles.writeString(out.resolve(SUMMARY), BenchmarkSummaryJson.of(config, tableRows, discovered, seeds,
+        datasets, origin, options.getRunner().getSimpleName()));
     return new Summary(out, tables, results, mlflow.uri(), logged);
   }
 
@@ -164,9 +176,12 @@ public final class BenchmarkPipeline {
     return algorithms;
   }
 
+  private static List<Path> paths(String list) {
+    return Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Path::of).toList();
+  }
+
   private static List<Dataset> givenDatasets(String list) {
-    List<Path> directories = Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty())
-        .map(Path::of).toList();
+    List<Path> directories = paths(list);
     List<DatasetManifest> manifests = new ArrayList<>();
     for (Path directory : directories) {
       manifests.add(PreferenceDatasets.inspect(directory).manifest());
@@ -197,17 +212,29 @@ public final class BenchmarkPipeline {
     return givenDatasets(String.join(",", directories));
   }
 
-  /** Every algorithm × grid point × seed (1..seeds) on one dataset. */
-  static List<BenchmarkCell> cells(BenchmarkConfig config, List<String> algorithms, int seeds, Dataset dataset) {
+  /**
+   * Every algorithm × grid point × seed (1..seeds) on one dataset, then every discovered objective × seed.
+   * A search trains with 64-bit seeds derived from (ES seed, generation), not these small ones, so a
+   * discovered objective is retrained here with seeds its search did not use (docs/search.md).
+   */
+  static List<BenchmarkCell> cells(BenchmarkConfig config, List<String> algorithms,
+      List<DiscoveredObjective> discovered, int seeds, Dataset dataset) {
+    String name = dataset.name();
+    String path = dataset.directory().toString();
+    String sha256 = dataset.manifestSha256();
     List<BenchmarkCell> cells = new ArrayList<>();
     for (String algorithm : algorithms) {
       List<Map<String, Double>> points = config.grid().getOrDefault(algorithm, List.of(Map.of()));
       for (int point = 0; point < points.size(); point++) {
         Objectives.create(algorithm, points.get(point)); // a bad grid value fails here, before any work
         for (long seed = 1; seed <= seeds; seed++) {
-          cells.add(new BenchmarkCell(dataset.name(), dataset.directory().toString(), dataset.manifestSha256(),
-              algorithm, point, points.get(point), seed));
+          cells.add(BenchmarkCell.known(name, path, sha256, algorithm, point, points.get(point), seed));
         }
+      }
+    }
+    for (DiscoveredObjective objective : discovered) {
+      for (long seed = 1; seed <= seeds; seed++) {
+        cells.add(BenchmarkCell.discovered(name, path, sha256, objective, seed));
       }
     }
     return cells;
@@ -227,11 +254,11 @@ public final class BenchmarkPipeline {
     Set<String> planned = new HashSet<>();
     cells.forEach(cell -> planned.add(cell.datasetSha256() + " " + cell.key()));
     Set<String> found = new HashSet<>();
-    rows.forEach(row -> found.add(row.getDatasetSha256() + " " + row.getAlgorithm() + "/" + row.getGridPoint() + "/"
-        + row.getDataset() + "/" + row.getSeed()));
+    rows.forEach(row -> found.add(row.getDatasetSha256() + " " + BenchmarkCell.key(row)));
     if (!planned.equals(found)) {
       throw new IllegalArgumentException(directory + " holds results of another benchmark (other algorithms, grid,"
-          + " seeds or dataset); choose another --out, or delete " + directory + " to train again");
+          + " discovered objectives, seeds or dataset); choose another --out, or delete " + directory
+          + " to train again");
     }
     return rows;
   }

@@ -3,20 +3,26 @@ package dev.mirrorpo.pipelines;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mirrorpo.transforms.benchmark.DiscoveredObjective;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * benchmark.json: how a benchmark was made (command, code version, preset, seeds, runner) and with
- * which datasets (directory and manifest SHA-256), so that its tables can be traced and rerun.
+ * benchmark.json: how a benchmark was made (command, code version, preset, seeds, runner), with which
+ * datasets (directory and manifest SHA-256) and which discovered objectives (file and its SHA-256), so
+ * that its tables can be traced and rerun.
  */
 final class BenchmarkSummaryJson {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private BenchmarkSummaryJson() {}
 
-  static String of(BenchmarkConfig config, List<String> algorithms, int seeds,
+  /**
+   * @param rows the table's rows: the algorithms, then the discovered objectives by label
+   * @param discovered where each discovered objective came from
+   */
+  static String of(BenchmarkConfig config, List<String> rows, List<DiscoveredObjective> discovered, int seeds,
       List<BenchmarkPipeline.Dataset> datasets, DatasetPipeline.Origin origin, String runner) {
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("format", "mirrorpo-benchmark");
@@ -24,7 +30,15 @@ final class BenchmarkSummaryJson {
     root.putAll(origin.fields());
     root.put("runner", runner);
     root.put("config_file", config.file().toAbsolutePath().normalize().toString());
-    root.put("algorithms", algorithms);
+    root.put("algorithms", rows);
+    root.put("discovered", discovered.stream().map(objective -> {
+      Map<String, Object> entry = new LinkedHashMap<>();
+      entry.put("label", objective.label());
+      entry.put("file", objective.file());
+      entry.put("sha256", objective.sha256());
+      entry.put("mpo", objective.mpo()); // as best.json has it
+      return entry;
+    }).toList());
     root.put("seeds", seeds);
     root.put("grid", config.grid());
     root.putAll(config.training().json());

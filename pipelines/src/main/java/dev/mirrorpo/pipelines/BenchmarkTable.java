@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The paper's Table 2 for one task: rows are algorithms, columns are datasets, and each entry is the
+ * The paper's Table 2 for one task: rows are algorithms (known objectives by name, discovered MPO
+ * objectives by label, e.g. mpo:hopper-1024-noisy), columns are datasets, and each entry is the
  * algorithm's best grid point on that dataset (highest mean true return over seeds), as mean ± standard
  * error over seeds. Seeds whose training diverged have no return: they are left out of the mean and
  * counted next to it.

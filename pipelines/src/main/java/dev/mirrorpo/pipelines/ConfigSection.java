@@ -120,6 +120,12 @@ final class ConfigSection {
     return texts;
   }
 
+  /** A list of file paths, relative to the preset's directory; a single path counts as a list of one. */
+  List<Path> paths(String key) {
+    Path directory = file.toAbsolutePath().getParent();
+    return texts(key).stream().map(text -> directory.resolve(text).normalize()).toList();
+  }
+
   /** A list of numbers, e.g. [0.1, 0.5]; a single number counts as a list of one. */
   List<Double> numbers(String key) {
     Object value = require(key);

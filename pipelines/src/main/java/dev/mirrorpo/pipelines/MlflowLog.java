@@ -1,8 +1,11 @@
 package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.schemas.BenchmarkResult;
+import dev.mirrorpo.transforms.benchmark.BenchmarkCell;
+import dev.mirrorpo.transforms.benchmark.DiscoveredObjective;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,17 +44,24 @@ final class MlflowLog {
     return tracking == null ? null : uri;
   }
 
-  /** Logs the cells' runs that are not there yet; returns how many were logged now. */
+  /**
+   * Logs the cells' runs that are not there yet; returns how many were logged now.
+   *
+   * @param discovered the benchmark's discovered objectives, whose files and MPO options their cells' runs record
+   */
   int log(List<BenchmarkResult> rows, BenchmarkPipeline.Dataset dataset, BenchmarkConfig config,
-      DatasetPipeline.Origin origin, Path out) {
+      List<DiscoveredObjective> discovered, DatasetPipeline.Origin origin, Path out) {
     if (tracking == null) {
       return 0;
     }
     int logged = 0;
     try {
       String experiment = tracking.experiment(EXPERIMENT_PREFIX + dataset.task());
+      Map<String, DiscoveredObjective> bySha256 = new HashMap<>();
+      discovered.forEach(objective -> bySha256.put(objective.sha256(), objective));
       for (BenchmarkResult row : rows) {
-        if (tracking.log(experiment, record(row, dataset, config, origin, out)).now()) {
+        if (tracking.log(experiment, record(row, dataset, config, bySha256.get(row.getObjectiveSha256()), origin, out))
+            .now()) {
           logged++;
         }
       }
@@ -65,8 +75,8 @@ final class MlflowLog {
   }
 
   private static MlflowTracking.RunRecord record(BenchmarkResult row, BenchmarkPipeline.Dataset dataset,
-      BenchmarkConfig config, DatasetPipeline.Origin origin, Path out) {
-    String cell = row.getAlgorithm() + "/" + row.getGridPoint() + "/" + row.getDataset() + "/" + row.getSeed();
+      BenchmarkConfig config, DiscoveredObjective discovered, DatasetPipeline.Origin origin, Path out) {
+    String cell = BenchmarkCell.key(row);
     Map<String, String> params = new LinkedHashMap<>();
     params.put("algorithm", row.getAlgorithm().toString());
     params.put("dataset", row.getDataset().toString());
@@ -75,6 +85,11 @@ final class MlflowLog {
     params.put("dataset_pairs", Long.toString(dataset.manifest().counts().pairs()));
     params.put("grid_point", Integer.toString(row.getGridPoint()));
     row.getHyperParameters().forEach((k, v) -> params.put("hp." + k, Double.toString(v)));
+    if (discovered != null) {
+      params.put("discovered.file", discovered.file());
+      params.put("discovered.sha256", discovered.sha256());
+      params.putAll(SearchConfig.mpoParams(discovered.mpo()));
+    }
     params.put("seed", Long.toString(row.getSeed()));
     params.putAll(config.training().params());
     params.put("config_file", config.file().toAbsolutePath().normalize().toString());

@@ -143,13 +143,20 @@ public record SearchConfig(Path file, int generations, Quality quality, EsConfig
     params.put("es.weight_decay", Double.toString(es.weightDecay()));
     params.put("es.seed", Long.toString(es.seed()));
     params.put("candidates_per_batch", Integer.toString(candidatesPerBatch));
+    params.putAll(mpoParams(mpo));
+    params.putAll(training.params());
+    return params;
+  }
+
+  /** MPO options as flat strings (mpo.mode, mpo.lambda, ...): a search's and a discovered objective's params. */
+  static Map<String, String> mpoParams(MpoConfig mpo) {
+    Map<String, String> params = new LinkedHashMap<>();
     params.put("mpo.mode", mpo.twoStep() ? "two-step" : "one-step");
     params.put("mpo.learn_psi", Boolean.toString(mpo.learnPsi()));
     params.put("mpo.learn_g", Boolean.toString(mpo.learnG()));
     params.put("mpo.temporal", Boolean.toString(mpo.temporal()));
     params.put(mpo.twoStep() ? "mpo.beta" : "mpo.lambda", Double.toString(mpo.twoStep() ? mpo.beta() : mpo.lambda()));
     params.put("mpo.dimension", Integer.toString(MpoLayout.size(mpo)));
-    params.putAll(training.params());
     return params;
   }
 }

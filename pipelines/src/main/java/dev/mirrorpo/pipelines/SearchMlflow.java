@@ -98,7 +98,7 @@ public final class SearchMlflow {
   /** Writes the best objective's landscape, syncs, and marks the MLflow run finished. */
   public void finish(SearchRun run) {
     if (Files.exists(run.file(SearchRun.BEST))) {
-      BestObjective best = SearchRun.read(run.file(SearchRun.BEST), BestObjective.class);
+      BestObjective best = BestObjective.read(run.file(SearchRun.BEST));
       LandscapeImage.write(best.objective(), LossLandscape.evaluate(best.objective(), LANDSCAPE_FROM, LANDSCAPE_TO,
           LANDSCAPE_STEPS, LossLandscape.NOMINAL_LENGTH, LossLandscape.NOMINAL_ACTION_SIZE),
           run.file(SearchRun.LANDSCAPE_PLOT));

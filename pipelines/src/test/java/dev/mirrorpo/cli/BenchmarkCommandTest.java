@@ -3,8 +3,11 @@ package dev.mirrorpo.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mirrorpo.learning.mpo.MpoConfig;
+import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.pipelines.DatasetPipeline;
 import dev.mirrorpo.pipelines.TestDatasets;
+import dev.mirrorpo.pipelines.TestObjectives;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -68,6 +71,54 @@ class BenchmarkCommandTest {
     Path config = preset("ant-start", "  initial_policy: ant.agent.json");
     assertOneLineUsageError(CliRun.of("benchmark", "--config", config.toString(), "--datasets", dataset.toString(),
         "--out", work.resolve("o3").toString()), "does not fit the hopper datasets");
+  }
+
+  @Test
+  void aDiscoveredObjectiveThatDoesNotExist() {
+    Path config = preset("missing-objective", "  seeds: 1");
+    Path missing = work.resolve("no-search").resolve("best.json");
+    assertOneLineUsageError(CliRun.of("benchmark", "--config", config.toString(), "--datasets", dataset.toString(),
+        "--discovered", missing.toString(), "--out", work.resolve("o5").toString()),
+        missing + ": no such file; a search writes its best objective to RUN_DIR/best.json");
+  }
+
+  @Test
+  void aDiscoveredObjectiveOfThePresetIsFoundNextToThePreset() {
+    Path config = preset("preset-objective", "  seeds: 1", "  discovered: [searches/quick/best.json]");
+    assertOneLineUsageError(CliRun.of("benchmark", "--config", config.toString(), "--datasets", dataset.toString(),
+        "--out", work.resolve("o6").toString()), work.resolve("searches/quick/best.json") + ": no such file");
+  }
+
+  @Test
+  void aDiscoveredObjectiveThatIsNotOne() {
+    Path config = preset("not-an-objective", "  seeds: 1");
+    Path manifest = dataset.resolve("manifest.json");
+    assertOneLineUsageError(CliRun.of("benchmark", "--config", config.toString(), "--datasets", dataset.toString(),
+        "--discovered", manifest.toString(), "--out", work.resolve("o7").toString()),
+        manifest + " is not a mirrorpo-mpo-objective (");
+  }
+
+  @Test
+  void aDiscoveredObjectiveWhoseZetaDoesNotFitItsOptions() {
+    Path config = preset("short-zeta", "  seeds: 1");
+    MpoConfig mpo = MpoConfig.oneStep(true, true, false);
+    Path file = TestObjectives.write(work.resolve("short").resolve("best.json"), mpo, new float[10]);
+    assertOneLineUsageError(CliRun.of("benchmark", "--config", config.toString(), "--datasets", dataset.toString(),
+        "--discovered", file.toString(), "--out", work.resolve("o8").toString()),
+        file + ": MPO ζ has 10 values, but the config (" + mpo.describe() + ") needs 1137");
+  }
+
+  @Test
+  void twoDiscoveredObjectivesThatWouldShareARow() {
+    Path config = preset("same-row", "  seeds: 1");
+    MpoConfig mpo = MpoConfig.oneStep(true, true, false);
+    Path first = TestObjectives.write(work.resolve("a").resolve("run").resolve("best.json"), mpo,
+        MpoLayout.initial(mpo));
+    Path second = TestObjectives.write(work.resolve("b").resolve("run").resolve("best.json"), mpo,
+        MpoLayout.initial(mpo));
+    assertOneLineUsageError(CliRun.of("benchmark", "--config", config.toString(), "--datasets", dataset.toString(),
+        "--discovered", first + "," + second, "--out", work.resolve("o9").toString()),
+        "would both be the row mpo:run; copy one to a file named after its row, NAME.best.json");
   }
 
   @Test

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mirrorpo.learning.mpo.MpoConfig;
+import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.schemas.BenchmarkResult;
 import dev.mirrorpo.transforms.io.ParquetRows;
 import java.io.IOException;
@@ -14,8 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -124,7 +128,7 @@ class BenchmarkPipelineTest {
     assertEquals(12, first.runsLogged());
     try (MlflowTracking tracking = MlflowTracking.connect(mlflow.uri())) {
       String experiment = tracking.experiment(MlflowLog.EXPERIMENT_PREFIX + "hopper");
-      List<RunInfo> runs = tracking.client().searchRuns(List.of(experiment), "");
+      List<RunInfo> runs = runsOf(tracking, experiment, out);
       assertEquals(12, runs.size());
       var run = tracking.client().getRun(runs.get(0).getRunId());
       assertTrue(run.getData().getMetricsList().stream().anyMatch(m -> m.getKey().equals("final_return")));
@@ -136,7 +140,7 @@ class BenchmarkPipelineTest {
       assertEquals(0, again.runsLogged(), "a rerun logs nothing twice");
       assertTrue(log.toString().contains("base already has its 6 results"), log.toString());
       assertEquals(returnsByCell(first.results()), returnsByCell(again.results()));
-      assertEquals(12, tracking.client().searchRuns(List.of(experiment), "").size());
+      assertEquals(12, runsOf(tracking, experiment, out).size());
     }
   }
 
@@ -168,6 +172,85 @@ class BenchmarkPipelineTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchmarkPipeline.run(options,
         new String[0], new DatasetPipeline.Origin("test", "unknown", "now"), new PrintWriter(new StringWriter())));
     assertTrue(e.getMessage().contains("holds results of another benchmark"), e.getMessage());
+  }
+
+  /**
+   * A discovered objective at MPO's start point is ORPO (docs/mpo.md), so its row must match ORPO's seed by seed:
+   * that holds only if the ζ of the file reaches the trainer, which a second, different ζ confirms by not matching.
+   */
+  @Test
+  void aDiscoveredObjectiveIsTrainedAndScoredAsARowOfItsOwn() throws IOException {
+    MpoConfig mpo = MpoConfig.oneStep(true, true, false); // λ 0.5, ORPO's default
+    Path start = TestObjectives.write(work.resolve("objectives").resolve("start.best.json"), mpo,
+        MpoLayout.initial(mpo));
+    float[] steeper = MpoLayout.initial(mpo);
+    steeper[MpoLayout.of(mpo).slice(MpoLayout.Function.PSI, MpoLayout.Part.SKIP).offset()] = 3; // ψ = 3·log x
+    Path search = TestObjectives.write(work.resolve("search-run").resolve("best.json"), mpo, steeper);
+    Path discoveredOut = work.resolve("discovered");
+    BenchmarkPipeline.Summary summary = runWithDiscovered(discoveredOut, start + "," + search);
+
+    Map<String, Double> returns = returnsByCell(summary.results());
+    for (long seed = 1; seed <= 2; seed++) {
+      double orpo = returns.get("orpo/0/base/" + seed);
+      // The same objective computed two ways in float32: equal to rounding (here ~1e-8), not bit for bit.
+      assertEquals(orpo, returns.get("mpo:start/0/base/" + seed), 1e-5 * Math.abs(orpo), "seed " + seed);
+      assertTrue(Math.abs(orpo - returns.get("mpo:search-run/0/base/" + seed)) > 1e-3 * Math.abs(orpo),
+          "another ζ trains another policy: seed " + seed + ", " + returns);
+    }
+    Set<String> objectiveHashes = new HashSet<>();
+    summary.results().forEach(r -> objectiveHashes.add(String.valueOf(r.getObjectiveSha256())));
+    assertEquals(Set.of("null", Sha256.ofFile(start), Sha256.ofFile(search)), objectiveHashes);
+
+    String markdown = Files.readString(discoveredOut.resolve("table-hopper.md"));
+    assertTrue(markdown.contains("| orpo | ") && markdown.contains("| mpo:start | ")
+        && markdown.contains("| mpo:search-run | "), markdown);
+    String csv = Files.readString(discoveredOut.resolve("table-hopper.csv"));
+    assertTrue(csv.contains("hopper,mpo:start,base,0,lambda=0.5,2,2,"), csv);
+    String json = Files.readString(discoveredOut.resolve("benchmark.json"));
+    assertTrue(json.contains("\"mpo:search-run\"") && json.contains(Sha256.ofFile(search)), json);
+
+    try (MlflowTracking tracking = MlflowTracking.connect(mlflow.uri())) {
+      String experiment = tracking.experiment(MlflowLog.EXPERIMENT_PREFIX + "hopper");
+      List<RunInfo> runs = runsOf(tracking, experiment, discoveredOut);
+      assertEquals(6, runs.size());
+      Map<String, String> params = new TreeMap<>();
+      for (RunInfo info : runs) {
+        Map<String, String> runParams = new TreeMap<>();
+        tracking.client().getRun(info.getRunId()).getData().getParamsList()
+            .forEach(p -> runParams.put(p.getKey(), p.getValue()));
+        if (runParams.get("algorithm").equals("mpo:start")) {
+          params = runParams;
+        }
+      }
+      assertEquals(start.toAbsolutePath().normalize().toString(), params.get("discovered.file"));
+      assertEquals(Sha256.ofFile(start), params.get("discovered.sha256"));
+      assertEquals("one-step", params.get("mpo.mode"));
+      assertEquals("1137", params.get("mpo.dimension"));
+    }
+
+    // Another file under the same row name is another benchmark: its results are not taken for this one's.
+    Path other = TestObjectives.write(work.resolve("elsewhere").resolve("start.best.json"), mpo, steeper);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> runWithDiscovered(discoveredOut, other + "," + search));
+    assertTrue(e.getMessage().contains("holds results of another benchmark"), e.getMessage());
+  }
+
+  private static BenchmarkPipeline.Summary runWithDiscovered(Path directory, String discovered) {
+    BenchmarkPipeline.Options options = BenchmarkPipeline.options("--runner=DirectRunner", "--targetParallelism=2");
+    options.setConfig(preset.toString());
+    options.setOut(directory.toString());
+    options.setDatasets(out.resolve("datasets").resolve("base").toString());
+    options.setAlgos("orpo");
+    options.setDiscovered(discovered);
+    options.setMlflowUri(mlflow.uri());
+    return BenchmarkPipeline.run(options, new String[0], new DatasetPipeline.Origin("test", "unknown", "now"),
+        new PrintWriter(new StringWriter()));
+  }
+
+  /** The MLflow runs of the benchmark that wrote to {@code directory} (other tests log into the same experiment). */
+  private static List<RunInfo> runsOf(MlflowTracking tracking, String experiment, Path directory) {
+    return tracking.client().searchRuns(List.of(experiment),
+        "tags.`mirrorpo.results` = '" + directory.toAbsolutePath().normalize() + "'");
   }
 
   private static Map<String, Double> returnsByCell(List<BenchmarkResult> rows) {

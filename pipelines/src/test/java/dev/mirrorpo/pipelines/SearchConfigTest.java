@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,6 +30,29 @@ class SearchConfigTest {
     assertEquals(4, config.es().pairs());
     assertTrue(config.generations() <= 5);
     assertEquals(20, config.training().episodes());
+  }
+
+  @Test
+  void thePresetsSearchesNeverTrainWithTheSeedsTheBenchmarkReEvaluatesWith() {
+    // The benchmark trains a discovered objective with seeds 1..seeds (docs/search.md): fresh ones.
+    for (String preset : List.of("quick.yaml", "search-hopper-1024.yaml", "paper-hopper.yaml", "paper-tla.yaml")) {
+      SearchConfig config = SearchConfig.load(Path.of("..", "configs", preset));
+      for (int generation = 0; generation < config.generations(); generation++) {
+        long seed = SearchPipeline.trainingSeed(config, generation);
+        assertTrue(seed < 1 || seed > 1000, preset + ": generation " + generation + " trains with seed " + seed);
+      }
+    }
+  }
+
+  @Test
+  void theHopper1024PresetReEvaluatesItsSearchOnEpisodesTheSearchNeverScored() {
+    Path preset = Path.of("..", "configs", "search-hopper-1024.yaml");
+    TrainingSettings search = SearchConfig.load(preset).training();
+    BenchmarkConfig benchmark = BenchmarkConfig.load(preset);
+    assertEquals(search.episodes(), benchmark.training().episodes());
+    assertTrue(search.evaluationSeed() != benchmark.training().evaluationSeed());
+    assertEquals(search.trainer(), benchmark.training().trainer(), "trained as the search trained its candidates");
+    assertEquals(List.of("orpo", "dpo", "cpo", "sft", "cdpo"), benchmark.algorithms());
   }
 
   @Test

@@ -1,7 +1,6 @@
 package dev.mirrorpo.transforms.benchmark;
 
 import dev.mirrorpo.learning.objectives.Objective;
-import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.learning.training.TrainingResult;
 import dev.mirrorpo.schemas.BenchmarkResult;
 import dev.mirrorpo.transforms.training.CellSettings;
@@ -21,9 +20,10 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Benchmark cells → Reshuffle → train offline with the cell's objective and evaluate online with the
- * true reward → one {@link BenchmarkResult} per cell. A cell whose training diverges yields a result
- * with status DIVERGED and a NaN return; it never fails the pipeline.
+ * Benchmark cells → Reshuffle → train offline with the cell's objective (a known one, or a discovered MPO
+ * objective whose ζ the cell carries) and evaluate online with the true reward → one {@link BenchmarkResult}
+ * per cell. A cell whose training diverges yields a result with status DIVERGED and a NaN return; it never
+ * fails the pipeline.
  */
 public final class TrainAndEvaluateCells extends PTransform<PBegin, PCollection<BenchmarkResult>> {
   /** Counter of finished cells, for progress displays. */
@@ -67,7 +67,7 @@ public final class TrainAndEvaluateCells extends PTransform<PBegin, PCollection<
 
   /** Trains and evaluates one cell; the pure core of the DoFn. */
   static BenchmarkResult run(BenchmarkCell cell, CellSettings settings) {
-    Objective objective = Objectives.create(cell.algorithm(), cell.hyperParameters());
+    Objective objective = cell.objective();
     TrainAndEvaluate.Outcome outcome = TrainAndEvaluate.run(settings, cell.datasetPath(), objective, cell.seed());
     TrainingResult training = outcome.training();
     return BenchmarkResult.newBuilder()
@@ -89,6 +89,7 @@ public final class TrainAndEvaluateCells extends PTransform<PBegin, PCollection<
         .setEvaluationSeed(settings.evaluationSeed())
         .setTrainSeconds(outcome.trainSeconds())
         .setEvaluateSeconds(outcome.evaluateSeconds())
+        .setObjectiveSha256(cell.objectiveSha256())
         .build();
   }
 }
