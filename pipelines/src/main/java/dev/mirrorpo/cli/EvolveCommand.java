@@ -33,6 +33,10 @@ final class EvolveCommand implements Callable<Integer> {
   @Option(names = "--generations", description = "Generations (default: the preset's search.generations).")
   Integer generations;
 
+  @Option(names = "--candidates-per-batch", paramLabel = "B", description = "Candidates a worker trains together as"
+      + " one batched program (default: the preset's search.candidates_per_batch, else 4); a speed setting.")
+  Integer candidatesPerBatch;
+
   @Option(names = "--dataset", description = "Dataset directory (default: make the preset's search.quality under"
       + " RUN_DIR/dataset).")
   Path dataset;
@@ -62,6 +66,7 @@ final class EvolveCommand implements Callable<Integer> {
     SearchPipeline.Options options = SearchPipeline.options(beam);
     options.setConfig(config.toString());
     options.setGenerations(generations);
+    options.setCandidatesPerBatch(candidatesPerBatch);
     options.setDataset(dataset == null ? null : dataset.toString());
     options.setOut(runDirectory.toString());
     options.setMlflowUri(mlflowUri);

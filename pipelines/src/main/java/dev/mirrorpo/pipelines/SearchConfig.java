@@ -32,11 +32,13 @@ public record SearchConfig(Path file, int generations, Quality quality, EsConfig
    * small generation over more workers.
    */
   public static final int DEFAULT_CANDIDATES_PER_BATCH = 4;
+  /** The key of {@link #candidatesPerBatch} in the preset and in {@link #params()}. */
+  public static final String CANDIDATES_PER_BATCH = "candidates_per_batch";
   public static final int PAPER_GENERATIONS = 128;
   public static final double PAPER_WEIGHT = 0.5;
 
   private static final List<String> ES_KEYS = List.of("generations", "quality", "pairs", "sigma", "sigma_decay",
-      "sigma_floor", "learning_rate", "shaping", "weight_decay", "seed", "candidates_per_batch");
+      "sigma_floor", "learning_rate", "shaping", "weight_decay", "seed", CANDIDATES_PER_BATCH);
   private static final List<String> MPO_KEYS = List.of("mode", "learn_psi", "learn_g", "temporal", "lambda", "beta");
 
   /** Reads the search section of a preset (all defaults if it has none). */
@@ -59,8 +61,8 @@ public record SearchConfig(Path file, int generations, Quality quality, EsConfig
     Double weight = null;
     int candidatesPerBatch = DEFAULT_CANDIDATES_PER_BATCH;
     if (section != null) {
-      if (section.has("candidates_per_batch")) {
-        candidatesPerBatch = Math.toIntExact(section.wholeNumber("candidates_per_batch"));
+      if (section.has(CANDIDATES_PER_BATCH)) {
+        candidatesPerBatch = Math.toIntExact(section.wholeNumber(CANDIDATES_PER_BATCH));
         if (candidatesPerBatch < 1) {
           throw section.problem("search.candidates_per_batch must be at least 1, got " + candidatesPerBatch);
         }
@@ -107,6 +109,14 @@ public record SearchConfig(Path file, int generations, Quality quality, EsConfig
     return new SearchConfig(file, generations, quality, es, mpo, TrainingSettings.read(section), candidatesPerBatch);
   }
 
+  /** The same search with another batch size (a speed setting, e.g. from the command line). */
+  public SearchConfig withCandidatesPerBatch(int candidates) {
+    if (candidates < 1) {
+      throw new IllegalArgumentException("--candidates-per-batch must be at least 1, got " + candidates);
+    }
+    return new SearchConfig(file, generations, quality, es, mpo, training, candidates);
+  }
+
   private static FitnessShaping shaping(ConfigSection section) {
     String name = section.text("shaping");
     return switch (name) {
@@ -142,7 +152,7 @@ public record SearchConfig(Path file, int generations, Quality quality, EsConfig
     params.put("es.shaping", es.shaping().name().toLowerCase(Locale.ROOT));
     params.put("es.weight_decay", Double.toString(es.weightDecay()));
     params.put("es.seed", Long.toString(es.seed()));
-    params.put("candidates_per_batch", Integer.toString(candidatesPerBatch));
+    params.put(CANDIDATES_PER_BATCH, Integer.toString(candidatesPerBatch));
     params.putAll(mpoParams(mpo));
     params.putAll(training.params());
     return params;

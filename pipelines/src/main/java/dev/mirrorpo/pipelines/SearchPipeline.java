@@ -56,6 +56,11 @@ public final class SearchPipeline {
 
     void setGenerations(Integer value);
 
+    @Description("Candidates a worker trains together (default: the preset's search.candidates_per_batch)")
+    Integer getCandidatesPerBatch();
+
+    void setCandidatesPerBatch(Integer value);
+
     @Description("Run directory")
     String getOut();
 
@@ -81,7 +86,9 @@ public final class SearchPipeline {
       throw new IllegalArgumentException("a search needs a preset (--config) and a run directory (--out)");
     }
     Path configFile = Path.of(options.getConfig());
-    SearchConfig config = SearchConfig.load(configFile);
+    SearchConfig loaded = SearchConfig.load(configFile);
+    SearchConfig config = options.getCandidatesPerBatch() == null ? loaded
+        : loaded.withCandidatesPerBatch(options.getCandidatesPerBatch());
     int generations = options.getGenerations() != null ? options.getGenerations() : config.generations();
     if (generations < 1) {
       throw new IllegalArgumentException("--generations must be at least 1, got " + generations);
@@ -132,7 +139,7 @@ public final class SearchPipeline {
     if (Files.exists(file)) {
       @SuppressWarnings("unchecked")
       Map<String, String> recorded = (Map<String, String>) SearchRun.readMap(file).get("params");
-      if (!params.equals(recorded)) {
+      if (!withoutSpeedSettings(params).equals(withoutSpeedSettings(recorded))) {
         List<String> differ = new ArrayList<>();
         params.forEach((k, v) -> {
           if (!v.equals(recorded == null ? null : recorded.get(k))) {
@@ -150,6 +157,19 @@ public final class SearchPipeline {
     search.putAll(origin.fields());
     search.put("params", params);
     SearchRun.write(file, search);
+  }
+
+  /**
+   * Settings that change how fast a search runs, never its results (a candidate trains the same whatever its
+   * batch mates): a search may resume with other values; search.json keeps the first run's.
+   */
+  private static Map<String, String> withoutSpeedSettings(Map<String, String> params) {
+    if (params == null) {
+      return null;
+    }
+    Map<String, String> compared = new LinkedHashMap<>(params);
+    compared.remove(SearchConfig.CANDIDATES_PER_BATCH);
+    return compared;
   }
 
   /** The fitness of MPO's start point as the known objective (ORPO or DPO), trained like generation 0's candidates. */

@@ -102,6 +102,11 @@ class SearchPipelineTest {
     }
   }
 
+  /**
+   * The killed run trains one candidate per batch and the resumed one the preset's default (all 4 in one
+   * batch), like the uninterrupted reference: the batch size is a speed setting, so it may change on resume
+   * and the final state is still the reference's.
+   */
   @Test
   void aSearchKilledInTheMiddleOfAGenerationResumesToTheSameState() throws Exception {
     Path out = work.resolve("killed");
@@ -109,7 +114,7 @@ class SearchPipelineTest {
     Process process = new ProcessBuilder(java, "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
         "-cp", System.getProperty("java.class.path"), "dev.mirrorpo.cli.Mirrorpo", "evolve",
         "--config", preset.toString(), "--dataset", dataset.toString(), "--out", out.toString(),
-        "--mlflow-uri", mlflow.uri(), "--runner=DirectRunner", "--targetParallelism=2")
+        "--mlflow-uri", mlflow.uri(), "--candidates-per-batch", "1", "--runner=DirectRunner", "--targetParallelism=2")
         .redirectErrorStream(true).redirectOutput(work.resolve("killed.log").toFile()).start();
     // Kill it (SIGKILL) once generation 2 has started: generation 1 is committed, generation 2 is not.
     Path second = out.resolve("generations").resolve("00001");
