@@ -198,14 +198,8 @@ final class ObjectivesCommand {
     double javaMedian = median(java);
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      Map<String, Object> fields = new LinkedHashMap<>();
-      fields.put("bench", "trainer");
-      fields.put("benchmark", "trainer_throughput");
-      fields.put("objective", objective.name());
-      fields.put("dataset", dataset.toString());
-      fields.put("task", data.task());
-      fields.put("pairs", data.pairs());
-      fields.put("dataset_steps", trainer.stepsPerEpoch());
+      Map<String, Object> fields = trainerBenchFields("trainer_throughput", objective.name(), dataset, data,
+          trainer.stepsPerEpoch());
       fields.put("minibatch_pairs", TrainerConfig.paper().minibatchPairs());
       fields.put("java_steps_per_s", Math.round(javaMedian));
       fields.put("java_updates_per_s", round(median(javaUpdates), 1));
@@ -281,15 +275,9 @@ final class ObjectivesCommand {
     for (int m = 0; m < members.size(); m++) {
       double batchedMedian = median(batched[m]);
       if (json) {
-        Map<String, Object> fields = new LinkedHashMap<>();
-        fields.put("bench", "trainer");
-        fields.put("benchmark", "population_training");
-        fields.put("objective", "mpo");
+        Map<String, Object> fields = trainerBenchFields("population_training", "mpo", dataset, data,
+            bench.stepsPerEpoch());
         fields.put("mpo", mpo.describe());
-        fields.put("dataset", dataset.toString());
-        fields.put("task", data.task());
-        fields.put("pairs", data.pairs());
-        fields.put("dataset_steps", bench.stepsPerEpoch());
         fields.put("members", members.get(m));
         fields.put("one_at_a_time_candidate_steps_per_s", Math.round(aloneMedian));
         fields.put("batched_candidate_steps_per_s", Math.round(batchedMedian));
@@ -303,6 +291,20 @@ final class ObjectivesCommand {
       }
     }
     return 0;
+  }
+
+  /** The fields every trainer bench line starts with: what was measured on which data. */
+  private static Map<String, Object> trainerBenchFields(String benchmark, String objective, Path dataset,
+      PairedTrajectories data, long stepsPerEpoch) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("bench", "trainer");
+    fields.put("benchmark", benchmark);
+    fields.put("objective", objective);
+    fields.put("dataset", dataset.toString());
+    fields.put("task", data.task());
+    fields.put("pairs", data.pairs());
+    fields.put("dataset_steps", stepsPerEpoch);
+    return fields;
   }
 
   private static List<Path> datasetFiles(Path dataset) {
