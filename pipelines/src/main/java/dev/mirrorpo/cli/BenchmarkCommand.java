@@ -77,7 +77,8 @@ final class BenchmarkCommand implements Callable<Integer> {
     }
     print.printf("results: %s (%d cells, Parquet)%n", output.resolve("results"), summary.results().size());
     if (summary.mlflowUri() != null) {
-      print.printf("MLflow:  %s (experiment mirrorpo-benchmark-TASK; %d runs logged now)%n", summary.mlflowUri(),
+      print.printf("MLflow:  %s (experiment %s; %d runs logged now)%n", summary.mlflowUri(),
+          String.join(", ", summary.mlflowExperiments()),
           summary.runsLogged());
     }
     return 0;

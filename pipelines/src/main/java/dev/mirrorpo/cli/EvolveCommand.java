@@ -93,7 +93,7 @@ final class EvolveCommand implements Callable<Integer> {
     print.printf("  files:  %s (best.json: ζ of the best objective; fitness.png; best-landscape.png;"
         + " generations/*/fitness-*.parquet)%n", runDirectory);
     if (summary.mlflowUri() != null) {
-      print.printf("  MLflow: %s (experiment mirrorpo-search-TASK-DATASET, run %s)%n", summary.mlflowUri(),
+      print.printf("  MLflow: %s (experiment %s, run %s)%n", summary.mlflowUri(), summary.mlflowExperiment(),
           summary.mlflowRunId());
     }
     return 0;

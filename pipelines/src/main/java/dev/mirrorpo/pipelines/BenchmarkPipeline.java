@@ -96,7 +96,12 @@ public final class BenchmarkPipeline {
 
   /** What a finished benchmark wrote. */
   public record Summary(Path out, Map<String, BenchmarkTable> tables, List<BenchmarkResult> results,
-      String mlflowUri, int runsLogged) {}
+      String mlflowUri, int runsLogged) {
+    /** The MLflow experiments of the cells' runs, one per task. */
+    public List<String> mlflowExperiments() {
+      return tables.keySet().stream().map(MlflowLog::experimentName).toList();
+    }
+  }
 
   /**
    * Runs the benchmark the options describe.

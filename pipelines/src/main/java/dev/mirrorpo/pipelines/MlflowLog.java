@@ -19,6 +19,11 @@ import java.util.Map;
 final class MlflowLog {
   static final String EXPERIMENT_PREFIX = "mirrorpo-benchmark-";
 
+  /** The MLflow experiment of a task's benchmark runs. */
+  static String experimentName(String task) {
+    return EXPERIMENT_PREFIX + task;
+  }
+
   private final String uri;
   private final PrintWriter progress;
   private MlflowTracking tracking;
@@ -56,7 +61,7 @@ final class MlflowLog {
     }
     int logged = 0;
     try {
-      String experiment = tracking.experiment(EXPERIMENT_PREFIX + dataset.task());
+      String experiment = tracking.experiment(experimentName(dataset.task()));
       Map<String, DiscoveredObjective> bySha256 = new HashMap<>();
       discovered.forEach(objective -> bySha256.put(objective.sha256(), objective));
       for (BenchmarkResult row : rows) {

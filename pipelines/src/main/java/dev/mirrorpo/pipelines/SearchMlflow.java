@@ -28,6 +28,7 @@ public final class SearchMlflow {
   private final PrintWriter progress;
   private MlflowTracking tracking;
   private String runId;
+  private String experiment;
 
   private SearchMlflow(String uri, MlflowTracking tracking, PrintWriter progress) {
     this.uri = uri;
@@ -57,6 +58,11 @@ public final class SearchMlflow {
     return tracking == null ? null : uri;
   }
 
+  /** The experiment of the run, once the run is known. */
+  public String experiment() {
+    return experiment;
+  }
+
   public String runId() {
     return runId;
   }
@@ -70,10 +76,10 @@ public final class SearchMlflow {
       Map<String, Object> search = SearchRun.readMap(run.file(SearchRun.SEARCH));
       @SuppressWarnings("unchecked")
       Map<String, String> params = (Map<String, String>) search.get("params");
-      String experiment = tracking.experiment(EXPERIMENT_PREFIX + params.get("task") + "-"
-          + Path.of(params.get("dataset")).getFileName());
+      experiment = EXPERIMENT_PREFIX + params.get("task") + "-" + Path.of(params.get("dataset")).getFileName();
+      String experimentId = tracking.experiment(experiment);
       String key = Sha256.ofText(run.directory().toAbsolutePath().normalize() + " " + search.get("created"));
-      runId = tracking.ensureRun(experiment, key, "search " + run.directory().getFileName(), params);
+      runId = tracking.ensureRun(experimentId, key, "search " + run.directory().getFileName(), params);
       int finished = Files.exists(run.file(SearchRun.STATE)) ? EsState.read(run.file(SearchRun.STATE)).generation() : 0;
       Set<Long> logged = tracking.loggedSteps(runId, MARKER_METRIC);
       int now = 0;

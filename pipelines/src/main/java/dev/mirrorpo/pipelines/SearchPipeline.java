@@ -79,7 +79,7 @@ public final class SearchPipeline {
 
   /** How a search ended. */
   public record Summary(Path runDirectory, EsState state, SearchRun.Baseline baseline, List<GenerationSummary> generations,
-      String mlflowUri, String mlflowRunId) {}
+      String mlflowUri, String mlflowExperiment, String mlflowRunId) {}
 
   public static Summary run(Options options, String[] beamArgs, DatasetPipeline.Origin origin, PrintWriter progress) {
     if (options.getConfig() == null || options.getOut() == null) {
@@ -125,7 +125,7 @@ public final class SearchPipeline {
     }
     mlflow.finish(run);
     return new Summary(run.directory(), state, baseline, run.summaries(state.generation()), mlflow.uri(),
-        mlflow.runId());
+        mlflow.experiment(), mlflow.runId());
   }
 
   /** Writes search.json for a new run; for an existing one, refuses another config or dataset. */

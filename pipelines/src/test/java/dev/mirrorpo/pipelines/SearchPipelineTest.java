@@ -89,6 +89,7 @@ class SearchPipelineTest {
         "best-landscape.png")) {
       assertTrue(Files.exists(run.resolve(file)), file);
     }
+    assertEquals("mirrorpo-search-hopper-" + dataset.getFileName(), reference.mlflowExperiment());
     try (MlflowTracking tracking = MlflowTracking.connect(mlflow.uri())) {
       String id = reference.mlflowRunId();
       assertEquals(Set.of(0L, 1L, 2L), tracking.loggedSteps(id, "fitness_mean"));
