@@ -9,6 +9,7 @@ import dev.mirrorpo.transforms.benchmark.DiscoveredObjective;
 import dev.mirrorpo.transforms.training.CellSettings;
 import dev.mirrorpo.transforms.benchmark.TrainAndEvaluateCells;
 import dev.mirrorpo.transforms.io.ParquetRows;
+import dev.mirrorpo.transforms.io.FileIoLeftovers;
 import dev.mirrorpo.transforms.io.WriteSingleParquetFile;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -286,6 +287,7 @@ public final class BenchmarkPipeline {
     PipelineRuns.runToEnd(pipeline, options, "benchmark " + dataset.name(), "cells", cells.size(),
         TrainAndEvaluateCells.class, TrainAndEvaluateCells.CELLS_COUNTER, "benchmark", "dataset " + dataset.name()
             + " has no results; results of finished datasets are in " + resultsDirectory.getParent(), progress);
+    FileIoLeftovers.removeFrom(resultsDirectory);
     List<BenchmarkResult> rows = new ArrayList<>();
     resultFiles(resultsDirectory).forEach(file -> rows.addAll(ParquetRows.read(file, BenchmarkResult.class, "benchmark results")));
     progress.printf(Locale.ROOT, "benchmark: %s done, %d cells in %s → %s%n", dataset.name(), rows.size(),

@@ -2,6 +2,7 @@ package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.learning.data.DatasetStatistics;
 import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
+import dev.mirrorpo.transforms.io.FileIoLeftovers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,13 +64,7 @@ public final class PreferenceDatasets {
    * but may leave their directory); only for a finished run.
    */
   public static void removeRunnerLeftovers(Path dataset) {
-    try (Stream<Path> listing = Files.list(dataDirectory(dataset))) {
-      for (Path path : listing.filter(p -> p.getFileName().toString().startsWith(".temp-beam")).toList()) {
-        deleteRecursively(path);
-      }
-    } catch (IOException e) {
-      throw failed("cannot clean " + dataDirectory(dataset), e);
-    }
+    FileIoLeftovers.removeFrom(dataDirectory(dataset));
   }
 
   /** The finished Parquet files of a dataset, in name order. */

@@ -7,6 +7,7 @@ import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.schemas.CandidateFitness;
 import dev.mirrorpo.transforms.io.ParquetRows;
+import dev.mirrorpo.transforms.io.FileIoLeftovers;
 import dev.mirrorpo.transforms.io.WriteSingleParquetFile;
 import dev.mirrorpo.transforms.search.TrainAndEvaluateCandidates;
 import dev.mirrorpo.transforms.training.CellSettings;
@@ -212,6 +213,7 @@ public final class SearchPipeline {
     PipelineRuns.runToEnd(pipeline, options, "search " + what, "candidates", config.es().candidates(),
         TrainAndEvaluateCandidates.class, TrainAndEvaluateCandidates.CANDIDATES_COUNTER, "search", what
             + " is not finished; rerun the same command to resume from the last finished generation", progress);
+    FileIoLeftovers.removeFrom(directory);
 
     List<CandidateFitness> rows = new ArrayList<>();
     ParquetRows.files(directory, SearchRun.FITNESS_PREFIX)

@@ -78,7 +78,7 @@ class SearchPipelineTest {
   }
 
   @Test
-  void everyGenerationIsWrittenAndLoggedToMlflowOnceWithTheArtifacts() {
+  void everyGenerationIsWrittenAndLoggedToMlflowOnceWithTheArtifacts() throws IOException {
     assertEquals(GENERATIONS, reference.state().generation());
     assertEquals(GENERATIONS, reference.generations().size());
     for (GenerationSummary generation : reference.generations()) {
@@ -88,6 +88,13 @@ class SearchPipelineTest {
     for (String file : List.of("search.json", "state.json", "baseline.json", "best.json", "fitness.png",
         "best-landscape.png")) {
       assertTrue(Files.exists(run.resolve(file)), file);
+    }
+    for (int g = 0; g < GENERATIONS; g++) {
+      try (var listing = Files.list(run.resolve("generations").resolve(String.format("%05d", g)))) {
+        assertEquals(List.of("fitness-00000-of-00001.parquet", "summary.json"),
+            listing.map(path -> path.getFileName().toString()).sorted().toList(),
+            "a finished generation holds its files and nothing the runner left");
+      }
     }
     assertEquals("mirrorpo-search-hopper-" + dataset.getFileName(), reference.mlflowExperiment());
     try (MlflowTracking tracking = MlflowTracking.connect(mlflow.uri())) {

@@ -1,0 +1,36 @@
+package dev.mirrorpo.transforms.io;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * What Beam's FileIO leaves in an output directory after a successful write: it renames its temporary
+ * files into place but may keep their (empty) .temp-beam* directory. Call only once the pipeline finished.
+ */
+public final class FileIoLeftovers {
+  private static final String TEMPORARY_PREFIX = ".temp-beam";
+
+  private FileIoLeftovers() {}
+
+  /** Deletes the .temp-beam* directories directly under {@code directory}, if any. */
+  public static void removeFrom(Path directory) {
+    if (!Files.isDirectory(directory)) {
+      return;
+    }
+    try (Stream<Path> listing = Files.list(directory)) {
+      for (Path path : listing.filter(p -> p.getFileName().toString().startsWith(TEMPORARY_PREFIX)).toList()) {
+        try (Stream<Path> walk = Files.walk(path)) {
+          for (Path inner : walk.sorted(Comparator.reverseOrder()).toList()) {
+            Files.delete(inner);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot remove the runner's temporary directories from " + directory, e);
+    }
+  }
+}
