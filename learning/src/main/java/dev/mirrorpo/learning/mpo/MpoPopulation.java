@@ -33,10 +33,6 @@ public final class MpoPopulation implements PopulationObjective {
     return new MpoPopulation(List.copyOf(members));
   }
 
-  public MpoObjective member(int k) {
-    return members.get(k);
-  }
-
   @Override
   public String name() {
     return "mpo";

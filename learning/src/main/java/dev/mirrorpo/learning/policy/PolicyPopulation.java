@@ -20,7 +20,6 @@ import java.util.Map;
 public final class PolicyPopulation implements AutoCloseable {
   private final PolicyArchitecture architecture;
   private final RunningMeanVar statistics;
-  private final ObservationNormalizer normalizer;
   private final int size;
   private final NDManager manager;
   private final ParameterSet parameters;
@@ -35,7 +34,6 @@ public final class PolicyPopulation implements AutoCloseable {
     this.architecture = template.architecture();
     RunningMeanVar own = template.normalizer().statistics();
     this.statistics = new RunningMeanVar(own.mean(), own.variance(), own.count());
-    this.normalizer = new ObservationNormalizer(statistics);
     this.size = members.size();
     this.manager = NDManager.newBaseManager("PyTorch");
     this.parameters = new ParameterSet(manager);
@@ -68,14 +66,6 @@ public final class PolicyPopulation implements AutoCloseable {
       members.add(values);
     }
     return new PolicyPopulation(policy, members);
-  }
-
-  public PolicyArchitecture architecture() {
-    return architecture;
-  }
-
-  public ObservationNormalizer normalizer() {
-    return normalizer;
   }
 
   /** K, the number of members. */
