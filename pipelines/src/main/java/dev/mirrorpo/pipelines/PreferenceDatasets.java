@@ -1,14 +1,13 @@
 package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.learning.data.DatasetStatistics;
+import dev.mirrorpo.learning.io.Directories;
 import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
 import dev.mirrorpo.transforms.io.FileIoLeftovers;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The layout of a preference dataset directory: the Parquet files under data/, and manifest.json,
@@ -52,7 +51,7 @@ public final class PreferenceDatasets {
     }
     try {
       Files.deleteIfExists(manifest);
-      deleteRecursively(data);
+      Directories.deleteTree(data);
       Files.createDirectories(data);
     } catch (IOException e) {
       throw failed("cannot prepare output directory " + dataset, e);
@@ -135,7 +134,7 @@ public final class PreferenceDatasets {
   /** Deletes a dataset directory and everything in it. */
   public static void delete(Path dataset) {
     try {
-      deleteRecursively(dataset);
+      Directories.deleteTree(dataset);
     } catch (IOException e) {
       throw failed("cannot delete " + dataset, e);
     }
@@ -144,16 +143,5 @@ public final class PreferenceDatasets {
   /** An I/O failure as one line: what we tried, and the exception, whose message alone may be a bare path. */
   private static IllegalStateException failed(String what, IOException e) {
     return new IllegalStateException(what + " (" + e + ")", e);
-  }
-
-  private static void deleteRecursively(Path directory) throws IOException {
-    if (!Files.exists(directory)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(directory)) {
-      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
-    }
   }
 }

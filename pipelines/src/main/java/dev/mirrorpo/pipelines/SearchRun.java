@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mirrorpo.learning.io.AtomicFiles;
+import dev.mirrorpo.learning.io.Directories;
 import dev.mirrorpo.schemas.CandidateFitness;
 import dev.mirrorpo.transforms.io.ParquetRows;
 import java.io.IOException;
@@ -12,10 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 /**
  * The files of one search (RUN_DIR), which are its source of truth:
@@ -91,13 +90,8 @@ public final class SearchRun {
   /** Removes what an interrupted generation left. */
   void clearGeneration(int generation) {
     Path dir = generationDirectory(generation);
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> walk = Files.walk(dir)) {
-      for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(path);
-      }
+    try {
+      Directories.deleteTree(dir);
     } catch (IOException e) {
       throw new IllegalStateException("cannot remove the interrupted generation " + dir + ": " + e.getMessage(), e);
     }

@@ -1,10 +1,10 @@
 package dev.mirrorpo.transforms.io;
 
+import dev.mirrorpo.learning.io.Directories;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
 /**
@@ -23,11 +23,7 @@ public final class FileIoLeftovers {
     }
     try (Stream<Path> listing = Files.list(directory)) {
       for (Path path : listing.filter(p -> p.getFileName().toString().startsWith(TEMPORARY_PREFIX)).toList()) {
-        try (Stream<Path> walk = Files.walk(path)) {
-          for (Path inner : walk.sorted(Comparator.reverseOrder()).toList()) {
-            Files.delete(inner);
-          }
-        }
+        Directories.deleteTree(path);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot remove the runner's temporary directories from " + directory, e);
