@@ -1,17 +1,10 @@
 package dev.mirrorpo.cli;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorpo.learning.TorchThreads;
 import dev.mirrorpo.learning.objectives.Objective;
-import dev.mirrorpo.learning.objectives.PairBatch;
-import dev.mirrorpo.learning.objectives.TrajectoryLikelihood;
-import dev.mirrorpo.learning.objectives.TrajectoryLikelihood.LogLikelihoods;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
 import dev.mirrorpo.learning.policy.PolicyArchitecture;
 import dev.mirrorpo.learning.policy.RunningMeanVar;
@@ -26,6 +19,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -139,47 +133,9 @@ final class TrainerThroughput {
   }
 
   private double firstBatchLoss(GaussianPolicy policy, PairedTrajectories normalized) {
-    int n = Math.min(paper.minibatchPairs(), data.pairs());
-    int obsSize = data.observationSize();
-    int actSize = data.actionSize();
-    PairedTrajectories.Side[] sides = {normalized.chosen(), normalized.rejected()};
-    int[] lengths = new int[2 * n];
-    int rows = 0;
-    for (int s = 0; s < 2; s++) {
-      for (int k = 0; k < n; k++) {
-        lengths[s * n + k] = sides[s].lengths()[k];
-        rows += lengths[s * n + k];
-      }
-    }
-    float[] observations = new float[rows * obsSize];
-    float[] actions = new float[rows * actSize];
-    int row = 0;
-    for (int s = 0; s < 2; s++) {
-      for (int k = 0; k < n; k++) {
-        int offset = sides[s].offsets()[k];
-        System.arraycopy(sides[s].observations(), offset * obsSize, observations, row * obsSize,
-            lengths[s * n + k] * obsSize);
-        System.arraycopy(sides[s].actions(), offset * actSize, actions, row * actSize, lengths[s * n + k] * actSize);
-        row += lengths[s * n + k];
-      }
-    }
-    NDManager manager = policy.parameters().manager();
-    LogLikelihoods both = new TrajectoryLikelihood(paper.boxHalfWidth()).of(policy,
-        manager.create(observations, new Shape(rows, obsSize)), manager.create(actions, new Shape(rows, actSize)),
-        lengths);
-    NDIndex chosen = new NDIndex("0:" + n);
-    NDIndex rejected = new NDIndex(n + ":");
-    float[] chosenLengths = new float[n];
-    float[] rejectedLengths = new float[n];
-    for (int k = 0; k < n; k++) {
-      chosenLengths[k] = lengths[k];
-      rejectedLengths[k] = lengths[n + k];
-    }
-    PairBatch batch = PairBatch.of(new LogLikelihoods(both.sum().get(chosen), both.mean().get(chosen)),
-        new LogLikelihoods(both.sum().get(rejected), both.mean().get(rejected)), manager.create(chosenLengths),
-        manager.create(rejectedLengths), null);
-    NDArray loss = objective.loss(batch);
-    return loss.getFloat();
+    int[] firstPairs = new int[Math.min(paper.minibatchPairs(), data.pairs())];
+    Arrays.setAll(firstPairs, k -> k);
+    return objective.loss(new OfflineTrainer(paper).pairBatch(policy, normalized, firstPairs)).getFloat();
   }
 
   /** The initial weights and normaliser, for the reference to start from the same policy. */

@@ -147,6 +147,16 @@ public final class OfflineTrainer {
         objective + " diverged in epoch " + (epoch + 1) + " after " + steps + " steps: " + what);
   }
 
+  /**
+   * The objective's view of some pairs exactly as a training step builds it (one forward pass over both
+   * sides, no π_ref), for benchmarks and checks; call it inside an {@code NDScope}.
+   *
+   * @param normalizedData the dataset with observations already normalised by the policy's normaliser
+   */
+  public PairBatch pairBatch(GaussianPolicy policy, PairedTrajectories normalizedData, int[] pairs) {
+    return pairBatch(policy, normalizedData, pairs, null);
+  }
+
   /** Likelihoods of the chosen and rejected trajectories of some pairs, in one forward pass. */
   private PairBatch pairBatch(GaussianPolicy policy, PairedTrajectories data, int[] pairs,
       ReferenceLikelihoods reference) {
