@@ -256,10 +256,10 @@ final class ObjectivesCommand {
     MpoConfig mpo = twoStep ? MpoConfig.twoStep(true, false) : MpoConfig.oneStep(true, true, false);
     PairedTrajectories data = PairedTrajectoriesReader.read(datasetFiles(dataset));
     PopulationThroughput bench = new PopulationThroughput(data, mpo);
-    int aloneEpochs = PopulationThroughput.epochsFor(seconds, bench.oneAtATime(1));
+    int aloneEpochs = BenchStart.epochsFor(seconds, bench.oneAtATime(1).seconds());
     int[] batchedEpochs = new int[members.size()];
     for (int m = 0; m < members.size(); m++) {
-      batchedEpochs[m] = PopulationThroughput.epochsFor(seconds, bench.batched(members.get(m), 1));
+      batchedEpochs[m] = BenchStart.epochsFor(seconds, bench.batched(members.get(m), 1).seconds());
     }
     double[] alone = new double[rounds];
     double[][] batched = new double[members.size()][rounds];

@@ -1,16 +1,13 @@
 package dev.mirrorpo.cli;
 
-import dev.mirrorpo.learning.TorchThreads;
 import dev.mirrorpo.learning.mpo.MpoConfig;
 import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.learning.mpo.MpoObjective;
 import dev.mirrorpo.learning.mpo.MpoPopulation;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
-import dev.mirrorpo.learning.policy.PolicyArchitecture;
 import dev.mirrorpo.learning.training.OfflineTrainer;
 import dev.mirrorpo.learning.training.PairedTrajectories;
 import dev.mirrorpo.learning.training.PopulationTrainer;
-import dev.mirrorpo.learning.training.TrainerConfig;
 import dev.mirrorpo.learning.training.TrainingResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,30 +22,23 @@ import java.util.SplittableRandom;
  * paper's settings and times all but the first with the trainer's epoch listener.
  */
 final class PopulationThroughput {
-  private static final long INIT_SEED = 1;
-  private static final long SHUFFLE_SEED = 1;
   private static final long CANDIDATE_SEED = 3;
   /** The ES's perturbation scale (paper: σ 0.03), so the candidates are a generation's. */
   private static final double SIGMA = 0.03;
 
   private final PairedTrajectories data;
   private final MpoConfig mpo;
-  private final TrainerConfig paper = TrainerConfig.paper();
-  private final GaussianPolicy start;
+  private final BenchStart start;
 
   PopulationThroughput(PairedTrajectories data, MpoConfig mpo) {
     this.data = data;
     this.mpo = mpo;
-    try (GaussianPolicy init = GaussianPolicy.initialize(
-        PolicyArchitecture.gaussianMlp(data.observationSize(), data.actionSize()), INIT_SEED)) {
-      this.start = GaussianPolicy.of(init.architecture(), init.parameters().values(), data.observationStatistics());
-    }
-    TorchThreads.applyToCurrentThread();
+    this.start = BenchStart.of(data);
   }
 
   /** Real trajectory steps of both sides of every pair: one candidate's work per epoch. */
   long stepsPerEpoch() {
-    return data.chosen().steps() + data.rejected().steps();
+    return BenchStart.stepsPerEpoch(data);
   }
 
   /** K candidates near MPO's start point, ζ₀ + σ·ε. */
@@ -72,8 +62,9 @@ final class PopulationThroughput {
   /** One candidate alone, {@code epochs} timed epochs after an untimed one. */
   Measurement oneAtATime(int epochs) {
     long[] wall = new long[epochs + 2];
-    try (GaussianPolicy policy = start.copy()) {
-      TrainingResult result = new OfflineTrainer(timed(epochs)).train(policy, data, candidates(1).get(0), SHUFFLE_SEED,
+    try (GaussianPolicy policy = start.policy()) {
+      TrainingResult result = new OfflineTrainer(BenchStart.timedPaperTrainer(epochs)).train(policy, data,
+          candidates(1).get(0), BenchStart.SHUFFLE_SEED,
           new OfflineTrainer.Listener() {
             @Override
             public void epochDone(int epoch, int total, double meanLoss) {
@@ -89,28 +80,18 @@ final class PopulationThroughput {
   /** {@code members} candidates as one population, {@code epochs} timed epochs after an untimed one. */
   Measurement batched(int members, int epochs) {
     long[] wall = new long[epochs + 2];
-    try (PopulationTrainer.Trained trained = new PopulationTrainer(timed(epochs)).train(start, data,
-        MpoPopulation.of(candidates(members)), SHUFFLE_SEED, new PopulationTrainer.Listener() {
-          @Override
-          public void epochDone(int epoch, int total, double[] meanLosses) {
-            wall[epoch] = System.nanoTime();
-          }
-        })) {
+    try (GaussianPolicy policy = start.policy();
+        PopulationTrainer.Trained trained = new PopulationTrainer(BenchStart.timedPaperTrainer(epochs)).train(policy,
+            data, MpoPopulation.of(candidates(members)), BenchStart.SHUFFLE_SEED, new PopulationTrainer.Listener() {
+              @Override
+              public void epochDone(int epoch, int total, double[] meanLosses) {
+                wall[epoch] = System.nanoTime();
+              }
+            })) {
       requireCompleted(trained.results());
     }
     double seconds = (wall[epochs + 1] - wall[1]) / 1e9;
     return new Measurement((double) members * epochs * stepsPerEpoch() / seconds, seconds);
-  }
-
-  /** Epochs of which {@code measurement} (given one epoch) takes at least {@code seconds}. */
-  static int epochsFor(double seconds, Measurement oneEpoch) {
-    return (int) Math.max(1, Math.min(1_000_000, Math.ceil(seconds / oneEpoch.seconds())));
-  }
-
-  /** The paper's trainer for 1 + epochs epochs; a two-step config gets no SFT stage (π_ref = the start). */
-  private TrainerConfig timed(int epochs) {
-    return new TrainerConfig(epochs + 1, 0, paper.minibatchPairs(), paper.learningRate(), paper.maxGradNorm(),
-        paper.boxHalfWidth());
   }
 
   private static void requireCompleted(List<TrainingResult> results) {

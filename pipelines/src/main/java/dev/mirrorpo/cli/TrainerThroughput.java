@@ -3,11 +3,8 @@ package dev.mirrorpo.cli;
 import ai.djl.ndarray.NDScope;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mirrorpo.learning.TorchThreads;
 import dev.mirrorpo.learning.objectives.Objective;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
-import dev.mirrorpo.learning.policy.PolicyArchitecture;
-import dev.mirrorpo.learning.policy.RunningMeanVar;
 import dev.mirrorpo.learning.training.OfflineTrainer;
 import dev.mirrorpo.learning.training.PairedTrajectories;
 import dev.mirrorpo.learning.training.TrainerConfig;
@@ -38,31 +35,20 @@ import java.util.concurrent.TimeUnit;
  */
 final class TrainerThroughput {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final long INIT_SEED = 1;
-  private static final long SHUFFLE_SEED = 1;
-
   private final PairedTrajectories data;
   private final Objective objective;
   private final TrainerConfig paper = TrainerConfig.paper();
-  private final PolicyArchitecture architecture;
-  private final float[] initialValues;
-  private final RunningMeanVar statistics;
+  private final BenchStart start;
 
   TrainerThroughput(PairedTrajectories data, Objective objective) {
     this.data = data;
     this.objective = objective;
-    this.architecture = PolicyArchitecture.gaussianMlp(data.observationSize(), data.actionSize());
-    try (GaussianPolicy init = GaussianPolicy.initialize(architecture, INIT_SEED)) {
-      this.initialValues = init.parameters().values();
-    }
-    TorchThreads.applyToCurrentThread(); // the engine is loaded now; a no-op on the thread that loaded it
-    // A policy learned from scratch sees only the data: its frozen normaliser is the data's.
-    this.statistics = data.observationStatistics();
+    this.start = BenchStart.of(data);
   }
 
   /** Real trajectory steps of both sides of every pair: the work of one epoch. */
   long stepsPerEpoch() {
-    return data.chosen().steps() + data.rejected().steps();
+    return BenchStart.stepsPerEpoch(data);
   }
 
   long updatesPerEpoch() {
@@ -87,12 +73,10 @@ final class TrainerThroughput {
         cpu[epoch] = processCpuNanos();
       }
     };
-    // sftEpochs 0: a two-step objective gets π_ref = the initial policy and optimises its own loss throughout.
-    TrainerConfig config = new TrainerConfig(epochs + 1, 0, paper.minibatchPairs(), paper.learningRate(),
-        paper.maxGradNorm(), paper.boxHalfWidth());
     TrainingResult result;
-    try (GaussianPolicy policy = freshPolicy()) {
-      result = new OfflineTrainer(config).train(policy, data, objective, SHUFFLE_SEED, clock);
+    try (GaussianPolicy policy = start.policy()) {
+      result = new OfflineTrainer(BenchStart.timedPaperTrainer(epochs)).train(policy, data, objective,
+          BenchStart.SHUFFLE_SEED, clock);
     }
     if (!result.completed()) {
       throw new IllegalStateException("the benchmark's training stopped: " + result.message());
@@ -105,13 +89,7 @@ final class TrainerThroughput {
 
   /** Epochs that take at least {@code seconds}, from one measured epoch (which also warms the JIT up). */
   int epochsFor(double seconds) {
-    Measurement one = measure(1);
-    return (int) Math.max(1, Math.min(1_000_000, Math.ceil(seconds / one.seconds())));
-  }
-
-  private GaussianPolicy freshPolicy() {
-    return GaussianPolicy.of(architecture, initialValues,
-        new RunningMeanVar(statistics.mean(), statistics.variance(), statistics.count()));
+    return BenchStart.epochsFor(seconds, measure(1).seconds());
   }
 
   private static long processCpuNanos() {
@@ -127,7 +105,7 @@ final class TrainerThroughput {
    * own code, so the two are known to run the same computation.
    */
   double firstBatchLoss() {
-    try (GaussianPolicy policy = freshPolicy(); NDScope scope = new NDScope()) {
+    try (GaussianPolicy policy = start.policy(); NDScope scope = new NDScope()) {
       return firstBatchLoss(policy, data.normalized(policy.normalizer()));
     }
   }
@@ -143,9 +121,9 @@ final class TrainerThroughput {
     Map<String, Object> init = new LinkedHashMap<>();
     init.put("layout", "mean.w0 [obs, 64], mean.b0, mean.w1 [64, 64], mean.b1, mean.w2 [64, act], mean.b2, log_std"
         + " (row-major)");
-    init.put("values", initialValues);
-    init.put("observation_mean", statistics.mean());
-    init.put("observation_variance", statistics.variance());
+    init.put("values", start.initialValues());
+    init.put("observation_mean", start.statistics().mean());
+    init.put("observation_variance", start.statistics().variance());
     try {
       Files.writeString(file, Json.line(init));
     } catch (IOException e) {
