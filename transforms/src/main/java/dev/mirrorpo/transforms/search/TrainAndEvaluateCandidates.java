@@ -9,6 +9,7 @@ import dev.mirrorpo.learning.mpo.MpoPopulation;
 import dev.mirrorpo.schemas.CandidateFitness;
 import dev.mirrorpo.transforms.training.CellSettings;
 import dev.mirrorpo.transforms.training.TrainAndEvaluate;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.coders.VarIntCoder;
@@ -37,27 +38,26 @@ public final class TrainAndEvaluateCandidates extends PTransform<PBegin, PCollec
   /** Counter of finished candidates, for progress displays. */
   public static final String CANDIDATES_COUNTER = "candidates";
 
-  private final String stateJson;
-  private final MpoConfig mpo;
-  private final CellSettings settings;
-  private final String datasetPath;
-  private final long trainingSeed;
-  private final int batchSize;
+  private final Generation generation;
 
-  private TrainAndEvaluateCandidates(String stateJson, MpoConfig mpo, CellSettings settings, String datasetPath,
-      long trainingSeed, int batchSize) {
-    this.stateJson = stateJson;
-    this.mpo = mpo;
-    this.settings = settings;
-    this.datasetPath = datasetPath;
-    this.trainingSeed = trainingSeed;
-    this.batchSize = batchSize;
+  /**
+   * Everything a worker needs to train its batches, shipped with the DoFn.
+   *
+   * @param stateJson the search state whose generation's candidates to train
+   * @param trainingSeed the inner training's seed, the same for every candidate of the generation (common
+   *     random numbers: candidates differ only in their objective)
+   * @param batchSize B, the candidates a worker trains together as one batched program
+   */
+  private record Generation(String stateJson, MpoConfig mpo, CellSettings settings, String datasetPath,
+      long trainingSeed, int batchSize) implements Serializable {}
+
+  private TrainAndEvaluateCandidates(Generation generation) {
+    this.generation = generation;
   }
 
   /**
    * @param state the search state whose generation's candidates to train
-   * @param trainingSeed the inner training's seed, the same for every candidate of the generation (common
-   *     random numbers: candidates differ only in their objective)
+   * @param trainingSeed the inner training's seed, the same for every candidate of the generation
    * @param batchSize B, the candidates a worker trains together as one batched program
    */
   public static TrainAndEvaluateCandidates of(EsState state, MpoConfig mpo, CellSettings settings, String datasetPath,
@@ -65,59 +65,50 @@ public final class TrainAndEvaluateCandidates extends PTransform<PBegin, PCollec
     if (batchSize < 1) {
       throw new IllegalArgumentException("the candidates per batch must be at least 1, got " + batchSize);
     }
-    return new TrainAndEvaluateCandidates(state.toJson(), mpo, settings, datasetPath, trainingSeed, batchSize);
+    return new TrainAndEvaluateCandidates(new Generation(state.toJson(), mpo, settings, datasetPath, trainingSeed,
+        batchSize));
   }
 
   @Override
   public PCollection<CandidateFitness> expand(PBegin begin) {
-    int candidates = EsState.parse(stateJson, "the search state").config().candidates();
+    int candidates = EsState.parse(generation.stateJson(), "the search state").config().candidates();
     List<Integer> batches = new ArrayList<>();
-    for (int batch = 0; batch * batchSize < candidates; batch++) {
+    for (int batch = 0; batch * generation.batchSize() < candidates; batch++) {
       batches.add(batch);
     }
     return begin
         .apply("CandidateBatches", Create.of(batches).withCoder(VarIntCoder.of()))
         .apply("SpreadBatchesOverWorkers", Reshuffle.viaRandomKey())
-        .apply("TrainAndEvaluateBatch", ParDo.of(new TrainAndEvaluateBatchFn(stateJson, mpo, settings, datasetPath,
-            trainingSeed, batchSize)))
+        .apply("TrainAndEvaluateBatch", ParDo.of(new TrainAndEvaluateBatchFn(generation)))
         .setCoder(AvroCoder.specific(CandidateFitness.class));
   }
 
   static final class TrainAndEvaluateBatchFn extends DoFn<Integer, CandidateFitness> {
     private final Counter candidatesDone = Metrics.counter(TrainAndEvaluateCandidates.class, CANDIDATES_COUNTER);
-    private final String stateJson;
-    private final MpoConfig mpo;
-    private final CellSettings settings;
-    private final String datasetPath;
-    private final long trainingSeed;
-    private final int batchSize;
+    private final Generation generation;
     private transient EsState state;
     private transient OpenAiEs es;
 
-    TrainAndEvaluateBatchFn(String stateJson, MpoConfig mpo, CellSettings settings, String datasetPath,
-        long trainingSeed, int batchSize) {
-      this.stateJson = stateJson;
-      this.mpo = mpo;
-      this.settings = settings;
-      this.datasetPath = datasetPath;
-      this.trainingSeed = trainingSeed;
-      this.batchSize = batchSize;
+    TrainAndEvaluateBatchFn(Generation generation) {
+      this.generation = generation;
     }
 
     @Setup
     public void setup() {
-      state = EsState.parse(stateJson, "the search state");
+      state = EsState.parse(generation.stateJson(), "the search state");
       es = new OpenAiEs(state.config());
     }
 
     @ProcessElement
     public void processElement(@Element Integer batch, OutputReceiver<CandidateFitness> out) {
+      int first = batch * generation.batchSize();
+      int end = Math.min(state.config().candidates(), first + generation.batchSize());
       List<Candidate> candidates = new ArrayList<>();
-      for (int index = batch * batchSize; index < Math.min(state.config().candidates(), (batch + 1) * batchSize);
-          index++) {
+      for (int index = first; index < end; index++) {
         candidates.add(es.candidate(state, index));
       }
-      for (CandidateFitness fitness : run(candidates, state.generation(), mpo, settings, datasetPath, trainingSeed)) {
+      for (CandidateFitness fitness : run(candidates, state.generation(), generation.mpo(), generation.settings(),
+          generation.datasetPath(), generation.trainingSeed())) {
         out.output(fitness);
         candidatesDone.inc();
       }
