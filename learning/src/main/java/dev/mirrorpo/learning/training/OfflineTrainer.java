@@ -56,17 +56,27 @@ public final class OfflineTrainer {
     List<Double> losses = new ArrayList<>();
     long[] steps = {0};
 
-    Objective firstStage = objective.needsReference() ? Objectives.create("sft", Map.of()) : objective;
-    int firstEpochs = objective.needsReference() ? config.sftEpochs() : config.epochs();
-    TrainingResult result = runEpochs(policy, normalized, firstStage, null, 0, firstEpochs, seed, losses, steps,
-        listener);
-    if (result != null || !objective.needsReference()) {
-      return result != null ? result : completed(steps[0], losses);
+    TrainingResult result;
+    if (objective.needsReference()) {
+      result = sftStage(policy, normalized, seed, losses, steps, listener);
+      if (result == null) {
+        result = runEpochs(policy, normalized, objective, references(policy, normalized), config.sftEpochs(),
+            config.epochs(), seed, losses, steps, listener);
+      }
+    } else {
+      result = runEpochs(policy, normalized, objective, null, 0, config.epochs(), seed, losses, steps, listener);
     }
-    ReferenceLikelihoods reference = references(policy, normalized);
-    result = runEpochs(policy, normalized, objective, reference, firstEpochs, config.epochs(), seed, losses, steps,
-        listener);
     return result != null ? result : completed(steps[0], losses);
+  }
+
+  /**
+   * The first stage of every two-step objective: SFT for {@code config.sftEpochs()} epochs, the policy
+   * becoming π_ref; returns a result only if training had to stop.
+   */
+  TrainingResult sftStage(GaussianPolicy policy, PairedTrajectories normalizedData, long seed, List<Double> losses,
+      long[] steps, Listener listener) {
+    return runEpochs(policy, normalizedData, Objectives.create("sft", Map.of()), null, 0, config.sftEpochs(), seed,
+        losses, steps, listener);
   }
 
   static void checkFits(GaussianPolicy policy, PairedTrajectories data) {
@@ -86,7 +96,7 @@ public final class OfflineTrainer {
    * starts from the SFT policy, not from SFT's optimiser state); returns a result only if training
    * had to stop.
    */
-  TrainingResult runEpochs(GaussianPolicy policy, PairedTrajectories data, Objective objective,
+  private TrainingResult runEpochs(GaussianPolicy policy, PairedTrajectories data, Objective objective,
       ReferenceLikelihoods reference, int from, int to, long seed, List<Double> losses, long[] steps,
       Listener listener) {
     Adam adam = Adam.withEpsilon(policy.parameters().size(), 1e-8);

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import dev.mirrorpo.learning.nn.Adam;
 import dev.mirrorpo.learning.nn.GradientTape;
-import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.learning.objectives.PopulationObjective;
 import dev.mirrorpo.learning.objectives.TrajectoryLikelihood;
 import dev.mirrorpo.learning.objectives.TrajectoryLikelihood.LogLikelihoods;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Population-batched offline training (DESIGN §11): K policies that start from the same weights and see
@@ -63,15 +61,15 @@ public final class PopulationTrainer {
     PairedTrajectories normalized = data.normalized(start.normalizer());
     if (!objective.needsReference()) {
       PolicyPopulation population = PolicyPopulation.replicate(start, size);
-      return new Trained(population, runEpochs(population, normalized, objective, null, 0, seed, new Members(objective.name(), size),
-          listener));
+      return new Trained(population, runEpochs(population, normalized, objective, null, 0, seed,
+          new Members(objective.name(), size), listener));
     }
     try (GaussianPolicy reference = start.copy()) {
       OfflineTrainer sftTrainer = new OfflineTrainer(config);
       List<Double> sftLosses = new ArrayList<>();
       long[] sftSteps = {0};
-      TrainingResult sft = sftTrainer.runEpochs(reference, normalized, Objectives.create("sft", Map.of()), null, 0,
-          config.sftEpochs(), seed, sftLosses, sftSteps, new OfflineTrainer.Listener() {
+      TrainingResult sft = sftTrainer.sftStage(reference, normalized, seed, sftLosses, sftSteps,
+          new OfflineTrainer.Listener() {
             @Override
             public void epochDone(int epoch, int epochs, double meanLoss) {
               double[] losses = new double[size];
