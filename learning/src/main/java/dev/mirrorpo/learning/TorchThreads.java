@@ -16,9 +16,15 @@ public final class TorchThreads {
 
   private TorchThreads() {}
 
-  /** Call on a thread before it runs PyTorch operations; cheap after the first call. */
+  /**
+   * Call on a thread before it runs PyTorch operations; cheap after the first call.
+   *
+   * @throws IllegalStateException if the JVM runs without the pinned numeric environment
+   *     ({@link NumericEnvironment#require})
+   */
   public static void applyToCurrentThread() {
     if (!APPLIED.get()) {
+      NumericEnvironment.require();
       Engine.getEngine("PyTorch"); // loads the native library, and sets the JVM's count on this thread
       JniUtils.setNumThreads(JniUtils.getNumThreads());
       APPLIED.set(true);

@@ -2,7 +2,6 @@ package dev.mirrorpo.learning;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -30,9 +29,9 @@ class TorchThreadsTest {
 
   @Test
   void worksBeforeTheEngineIsLoaded() throws Exception {
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(List.of(java, "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-        "-cp", System.getProperty("java.class.path"), FirstCall.class.getName()))
+    String java = System.getProperty("mirrorpo.java"); // bin/java: the pinned numeric environment
+    Process process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
+        FirstCall.class.getName()))
         .redirectErrorStream(true).start();
     String output = new String(process.getInputStream().readAllBytes());
     process.waitFor(60, TimeUnit.SECONDS);

@@ -1,6 +1,7 @@
 package dev.mirrorpo.cli;
 
 import dev.mirrorpo.envs.MujocoException;
+import dev.mirrorpo.learning.NumericEnvironment;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -19,6 +20,11 @@ public final class Mirrorpo implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    String numerics = NumericEnvironment.problem();
+    if (numerics != null) {
+      System.err.println("mirrorpo: " + numerics);
+      System.exit(FAILURE);
+    }
     System.exit(commandLine().execute(args));
   }
 

@@ -158,10 +158,9 @@ class DatasetPipelineTest {
     Path out = work.resolve("killed");
     Path slowPreset = TestDatasets.preset(work, "slow", "hopper", "target.agent.json", "original.agent.json",
         "pairs: 2048", "length: 25", "seed: 4", "temperature: 1.0", "rollout_batch: 8", "pairs_per_chunk: 8");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    String java = System.getProperty("mirrorpo.java"); // bin/java: the pinned numeric environment
     // Flink streams rows into a file from the first one on, so the kill lands while it is being written.
-    Process generation = new ProcessBuilder(java, "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-        "-Dai.djl.pytorch.num_interop_threads=1", "-cp", System.getProperty("java.class.path"),
+    Process generation = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         "dev.mirrorpo.cli.Mirrorpo", "dataset", "generate", "--config", slowPreset.toString(), "--out", out.toString(),
         "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=1")
         .redirectErrorStream(true)

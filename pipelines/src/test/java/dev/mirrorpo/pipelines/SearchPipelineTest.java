@@ -118,9 +118,9 @@ class SearchPipelineTest {
   @Test
   void aSearchKilledInTheMiddleOfAGenerationResumesToTheSameState() throws Exception {
     Path out = work.resolve("killed");
-    String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process process = new ProcessBuilder(java, "-Dai.djl.offline=true", "-Dai.djl.pytorch.num_threads=1",
-        "-cp", System.getProperty("java.class.path"), "dev.mirrorpo.cli.Mirrorpo", "evolve",
+    String java = System.getProperty("mirrorpo.java"); // bin/java: the pinned numeric environment
+    Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        "dev.mirrorpo.cli.Mirrorpo", "evolve",
         "--config", preset.toString(), "--dataset", dataset.toString(), "--out", out.toString(),
         "--mlflow-uri", mlflow.uri(), "--candidates-per-batch", "1", "--runner=DirectRunner", "--targetParallelism=2")
         .redirectErrorStream(true).redirectOutput(work.resolve("killed.log").toFile()).start();
