@@ -16,11 +16,13 @@ BENCH_REFERENCE_REQUIREMENTS := bench/reference/requirements.txt
 BENCH_DATASET_IF_MISSING = [ -f $(BENCH_DATASET)/manifest.json ] || { echo "bench: making the quick dataset $(BENCH_DATASET)" >&2; \
   bin/mirrorpo dataset generate --config configs/quick.yaml --out $(BENCH_DATASET) --overwrite >&2; }
 
-.PHONY: help setup setup-native setup-python build test bench bench-reference run-direct mlflow-up mlflow-down clean
+.PHONY: help setup setup-native setup-python build test check-reproducible bench bench-reference run-direct mlflow-up \
+  mlflow-down clean
 
 help:
 	@echo "make run-direct   build and run the main job locally (output in $(RUNS)/)"
 	@echo "make test         run every test (real MuJoCo)"
+	@echo "make check-reproducible   does this machine compute the golden digests? (about a minute)"
 	@echo "make bench        benchmarks, one JSON line per figure"
 	@echo "make setup        install MuJoCo (apt) and the MLflow server (.venv); quiet when done"
 	@echo "make build        compile the modules and the native MuJoCo shim"
@@ -52,6 +54,11 @@ build: setup-native
 test: setup
 	$(MVN) test
 
+# Same seed, same result: the quick dataset, two short trainings and a search generation against the
+# golden digests committed in docs/reproducibility/ (docs/reproducibility.md).
+check-reproducible: build
+	@bin/mirrorpo reproducibility check
+
 bench: build
 	@bin/mirrorpo envs bench --env hopper --json
 	@bin/mirrorpo envs bench --env ant --json
@@ -62,6 +69,7 @@ bench: build
 	  $$( [ -x $(BENCH_REFERENCE_VENV)/bin/python ] && echo --reference-python $(BENCH_REFERENCE_VENV)/bin/python )
 	@bin/mirrorpo objectives bench-population --dataset $(BENCH_DATASET) --members 1,2,4,8,16 --json
 	@scripts/bench-search.sh $(BENCH_DATASET)
+	@scripts/bench-numerics.sh $(BENCH_DATASET)
 
 # The trainer benchmark against the same loop in JAX on CPU (bench/reference/), jax in its own virtualenv.
 bench-reference: build $(BENCH_REFERENCE_VENV)/.installed

@@ -145,6 +145,7 @@ final class DatasetCommand {
         fields.put("bytes", inspection.bytesOnDisk());
         fields.put("bytes_per_pair", inspection.bytesOnDisk() / Math.max(1, statistics.pairs()));
         fields.put("schema_version", manifest.schemaVersion());
+        fields.put("rows_sha256", inspection.rowsSha256());
         out.println(Json.line(fields));
       } else {
         long pairs = statistics.pairs();
@@ -163,6 +164,7 @@ final class DatasetCommand {
         out.printf("  mean length             %.1f steps%n", statistics.meanLength());
         out.printf("  on disk                 %d files, %.1f MB (%.1f kB per pair)%n", manifest.files().size(),
             inspection.bytesOnDisk() / 1e6, inspection.bytesOnDisk() / 1e3 / pairs);
+        out.printf("  rows digest             %s (SHA-256 of the rows in pair order)%n", inspection.rowsSha256());
       }
       return 0;
     }

@@ -2,6 +2,7 @@ package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.learning.data.Quality;
 import dev.mirrorpo.learning.io.AtomicFiles;
+import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.schemas.BenchmarkResult;
 import dev.mirrorpo.transforms.benchmark.BenchmarkCell;

@@ -15,8 +15,9 @@ import java.util.Map;
 
 /**
  * OUT/manifest.json of a preference dataset: how it was made (resolved config, agents, command,
- * code version), what it holds (counts, label statistics) and its files with sizes and SHA-256.
- * Written last and atomically, so a dataset directory without one is incomplete.
+ * code version, numeric environment), what it holds (counts, label statistics, the rows' digest in pair
+ * order) and its files with sizes and SHA-256. Written last and atomically, so a dataset directory without
+ * one is incomplete. Manifests written before the rows digest and the numerics existed have null there.
  */
 public record DatasetManifest(
     String format,
@@ -31,7 +32,9 @@ public record DatasetManifest(
     Summary summary,
     Generation generation,
     List<DataFile> files,
-    long totalBytes) {
+    long totalBytes,
+    String rowsSha256,
+    String numerics) {
   public static final String FORMAT = "mirrorpo-preference-dataset";
   public static final int FORMAT_VERSION = 1;
 

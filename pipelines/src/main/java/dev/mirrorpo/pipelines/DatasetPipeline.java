@@ -1,5 +1,6 @@
 package dev.mirrorpo.pipelines;
 
+import dev.mirrorpo.learning.NumericEnvironment;
 import dev.mirrorpo.learning.data.AgentRole;
 import dev.mirrorpo.learning.data.AgentSource;
 import dev.mirrorpo.learning.data.BradleyTerryJudge;
@@ -7,6 +8,7 @@ import dev.mirrorpo.learning.data.DatasetStatistics;
 import dev.mirrorpo.learning.data.PairGenerationSpec;
 import dev.mirrorpo.learning.data.PreferencePairGenerator;
 import dev.mirrorpo.learning.data.Quality;
+import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.policy.Agent;
 import dev.mirrorpo.learning.policy.AgentFile;
 import dev.mirrorpo.schemas.SchemaVersions;
@@ -108,13 +110,19 @@ public final class DatasetPipeline {
 
   /** Who asked for the dataset: the command line as typed, the code version and the time. */
   public record Origin(String command, String gitCommit, String created) {
-    /** The provenance fields every run file records: command, git_commit, created. */
+    /** The provenance fields every run file records: command, git_commit, created, numerics. */
     Map<String, Object> fields() {
       Map<String, Object> fields = new LinkedHashMap<>();
       fields.put("command", command);
       fields.put("git_commit", gitCommit);
       fields.put("created", created);
+      fields.put("numerics", numerics());
       return fields;
+    }
+
+    /** The numeric environment of the JVM that made the artifact: pinned, or native (CPU-dependent). */
+    String numerics() {
+      return NumericEnvironment.mode();
     }
   }
 
@@ -214,7 +222,8 @@ public final class DatasetPipeline {
   private static DatasetManifest describe(Path out, Plan plan, Origin origin, String runner, double seconds) {
     PreferenceDatasets.removeRunnerLeftovers(out);
     List<Path> files = PreferenceDatasets.dataFiles(out);
-    DatasetStatistics statistics = PreferenceDatasets.scan(files);
+    PreferenceDatasets.Scan scan = PreferenceDatasets.scan(files);
+    DatasetStatistics statistics = scan.statistics();
     long pairs = plan.spec().pairs();
     String problem = statistics.completenessProblem(pairs);
     if (problem != null) {
@@ -236,7 +245,7 @@ public final class DatasetPipeline {
             statistics.meanChosenReturn(), statistics.meanRejectedReturn(), statistics.meanReturnByAgent(),
             statistics.meanLength()),
         new DatasetManifest.Generation(seconds, pairs / seconds),
-        entries, bytes);
+        entries, bytes, scan.rowsSha256(), origin.numerics());
   }
 
   static String rootCause(Throwable e) {

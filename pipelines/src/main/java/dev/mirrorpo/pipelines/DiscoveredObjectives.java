@@ -1,5 +1,6 @@
 package dev.mirrorpo.pipelines;
 
+import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.transforms.benchmark.DiscoveredObjective;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.mirrorpo.pipelines;
 
+import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.schemas.BenchmarkResult;
 import dev.mirrorpo.transforms.benchmark.BenchmarkCell;
 import dev.mirrorpo.transforms.benchmark.DiscoveredObjective;

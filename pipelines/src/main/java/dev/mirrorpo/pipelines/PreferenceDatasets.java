@@ -1,7 +1,9 @@
 package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.learning.data.DatasetStatistics;
+import dev.mirrorpo.learning.data.RowsDigest;
 import dev.mirrorpo.learning.io.Directories;
+import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
 import dev.mirrorpo.transforms.io.FileIoLeftovers;
 import java.io.IOException;
@@ -20,8 +22,16 @@ public final class PreferenceDatasets {
 
   private PreferenceDatasets() {}
 
-  /** The dataset and its files as verified against the manifest, and the statistics of its rows. */
-  public record Inspection(DatasetManifest manifest, DatasetStatistics statistics, long bytesOnDisk) {}
+  /**
+   * The dataset and its files as verified against the manifest, and what its rows hold.
+   *
+   * @param rowsSha256 the rows' digest in pair order ({@link RowsDigest}), independent of the sharding
+   */
+  public record Inspection(DatasetManifest manifest, DatasetStatistics statistics, String rowsSha256,
+      long bytesOnDisk) {}
+
+  /** What one pass over a dataset's rows finds: their statistics and their digest in pair order. */
+  public record Scan(DatasetStatistics statistics, String rowsSha256) {}
 
   public static Path manifestFile(Path dataset) {
     return dataset.resolve(MANIFEST);
@@ -71,13 +81,17 @@ public final class PreferenceDatasets {
     return PreferencePairFiles.inDataset(dataset);
   }
 
-  /** Statistics of every row of the files. */
-  public static DatasetStatistics scan(List<Path> files) {
+  /** Statistics and digest of every row of the files, in one pass. */
+  public static Scan scan(List<Path> files) {
     DatasetStatistics statistics = new DatasetStatistics();
+    RowsDigest digest = new RowsDigest();
     for (Path file : files) {
-      PreferencePairFiles.forEachRow(file, statistics::add);
+      PreferencePairFiles.forEachRow(file, row -> {
+        statistics.add(row);
+        digest.add(row);
+      });
     }
-    return statistics;
+    return new Scan(statistics, digest.sha256());
   }
 
   /**
@@ -119,8 +133,12 @@ public final class PreferenceDatasets {
       }
       bytes += size;
     }
-    DatasetStatistics statistics = scan(manifest.files().stream().map(f -> dataset.resolve(f.name())).toList());
-    return new Inspection(manifest, statistics, bytes);
+    Scan scan = scan(manifest.files().stream().map(f -> dataset.resolve(f.name())).toList());
+    if (manifest.rowsSha256() != null && !manifest.rowsSha256().equals(scan.rowsSha256())) {
+      throw new IllegalArgumentException("the rows of dataset " + dataset + " do not match the rows digest in its "
+          + MANIFEST + " although every file matches its SHA-256: the manifest was edited; regenerate the dataset");
+    }
+    return new Inspection(manifest, scan.statistics(), scan.rowsSha256(), bytes);
   }
 
   static long size(Path file) {

@@ -1,6 +1,7 @@
 package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.learning.es.EsState;
+import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.objectives.LossLandscape;
 import java.io.PrintWriter;
 import java.nio.file.Files;

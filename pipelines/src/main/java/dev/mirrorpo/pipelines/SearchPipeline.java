@@ -3,10 +3,10 @@ package dev.mirrorpo.pipelines;
 import dev.mirrorpo.learning.Seeds;
 import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.learning.es.OpenAiEs;
+import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.schemas.CandidateFitness;
-import dev.mirrorpo.transforms.io.ParquetRows;
 import dev.mirrorpo.transforms.io.FileIoLeftovers;
 import dev.mirrorpo.transforms.io.WriteSingleParquetFile;
 import dev.mirrorpo.transforms.search.TrainAndEvaluateCandidates;
@@ -215,9 +215,7 @@ public final class SearchPipeline {
             + " is not finished; rerun the same command to resume from the last finished generation", progress);
     FileIoLeftovers.removeFrom(directory);
 
-    List<CandidateFitness> rows = new ArrayList<>();
-    ParquetRows.files(directory, SearchRun.FITNESS_PREFIX)
-        .forEach(file -> rows.addAll(ParquetRows.read(file, CandidateFitness.class, "candidate fitness")));
+    List<CandidateFitness> rows = run.fitnessRows(g);
     double[] fitness = new double[config.es().candidates()];
     Arrays.fill(fitness, Double.NaN);
     for (CandidateFitness row : rows) {
@@ -229,7 +227,9 @@ public final class SearchPipeline {
         next.best() == null ? Double.NaN : next.best().fitness(), baseline.fitness(), seconds);
     run.writeSummary(summary);
     if (next.best() != null) {
-      SearchRun.write(run.file(SearchRun.BEST), BestObjective.of(config, next.best()));
+      EsState.Best best = next.best();
+      SearchRun.write(run.file(SearchRun.BEST), BestObjective.of(config, best,
+          run.candidate(best.generation(), best.pairIndex(), best.sign()).getPolicySha256()));
     }
     FitnessPlot.write(run.summaries(g + 1), baseline, run.file(SearchRun.FITNESS_PLOT));
     next.write(run.file(SearchRun.STATE));

@@ -74,13 +74,20 @@ public final class SearchRun {
     write(generationDirectory(summary.generation()).resolve(SUMMARY), summary);
   }
 
+  /** The fitness rows of a generation whose pipeline finished, in file order. */
+  List<CandidateFitness> fitnessRows(int generation) {
+    List<CandidateFitness> rows = new ArrayList<>();
+    for (Path file : ParquetRows.files(generationDirectory(generation), FITNESS_PREFIX)) {
+      rows.addAll(ParquetRows.read(file, CandidateFitness.class, "candidate fitness"));
+    }
+    return rows;
+  }
+
   /** The fitness row of one candidate of a finished generation. */
   public CandidateFitness candidate(int generation, int pairIndex, int sign) {
-    for (Path file : ParquetRows.files(generationDirectory(generation), FITNESS_PREFIX)) {
-      for (CandidateFitness row : ParquetRows.read(file, CandidateFitness.class, "candidate fitness")) {
-        if (row.getPairIndex() == pairIndex && row.getSign() == sign) {
-          return row;
-        }
+    for (CandidateFitness row : fitnessRows(generation)) {
+      if (row.getPairIndex() == pairIndex && row.getSign() == sign) {
+        return row;
       }
     }
     throw new IllegalArgumentException("generation " + generation + " of " + directory + " has no candidate ("

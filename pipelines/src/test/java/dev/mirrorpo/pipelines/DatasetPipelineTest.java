@@ -2,12 +2,15 @@ package dev.mirrorpo.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mirrorpo.learning.data.RowsDigest;
+import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.schemas.PreferencePair;
 import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
 import java.io.IOException;
@@ -79,7 +82,31 @@ class DatasetPipelineTest {
           "--parallelism=" + parallelism);
       assertEquals("FlinkRunner", manifest.runner());
       assertEquals(directRows, rows(out), "rows on Flink at parallelism " + parallelism);
+      assertEquals(PreferenceDatasets.inspect(directDataset).rowsSha256(), manifest.rowsSha256(),
+          "the rows digest does not depend on the runner's sharding");
     }
+  }
+
+  @Test
+  void theRowsDigestSeesEveryBitOfEveryRowInPairOrder() {
+    PreferenceDatasets.Inspection inspection = PreferenceDatasets.inspect(directDataset);
+    assertEquals(inspection.manifest().rowsSha256(), inspection.rowsSha256());
+    RowsDigest reversed = new RowsDigest();
+    for (int i = directRows.size() - 1; i >= 0; i--) {
+      reversed.add(directRows.get(i));
+    }
+    assertEquals(inspection.rowsSha256(), reversed.sha256(), "rows in another order, the same digest");
+    RowsDigest changed = new RowsDigest();
+    for (PreferencePair row : directRows) {
+      PreferencePair copy = PreferencePair.newBuilder(row).build();
+      if (row.getPairIndex() == 7) {
+        List<Float> actions = new ArrayList<>(copy.getChosen().getActions());
+        actions.set(3, Math.nextUp(actions.get(3)));
+        copy.getChosen().setActions(actions);
+      }
+      changed.add(copy);
+    }
+    assertNotEquals(inspection.rowsSha256(), changed.sha256(), "one action one ulp away, another digest");
   }
 
   @Test

@@ -2,10 +2,7 @@ package dev.mirrorpo.learning.io;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /** float32 arrays as little-endian base64 text with a SHA-256 of the bytes: exact and checkable. */
 public final class FloatCodec {
@@ -19,7 +16,7 @@ public final class FloatCodec {
 
   /** SHA-256 (hex) of the encoded bytes of {@code values}. */
   public static String checksum(float[] values) {
-    return sha256(toBytes(values));
+    return Sha256.ofBytes(toBytes(values));
   }
 
   /**
@@ -32,7 +29,7 @@ public final class FloatCodec {
     if (bytes.length % Float.BYTES != 0) {
       throw new IllegalArgumentException("data is " + bytes.length + " bytes, not a whole number of float32");
     }
-    if (!sha256(bytes).equals(expectedChecksum)) {
+    if (!Sha256.ofBytes(bytes).equals(expectedChecksum)) {
       throw new IllegalArgumentException("data does not match its SHA-256 checksum");
     }
     float[] values = new float[bytes.length / Float.BYTES];
@@ -44,13 +41,5 @@ public final class FloatCodec {
     ByteBuffer buffer = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
     buffer.asFloatBuffer().put(values);
     return buffer.array();
-  }
-
-  private static String sha256(byte[] bytes) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-    }
   }
 }

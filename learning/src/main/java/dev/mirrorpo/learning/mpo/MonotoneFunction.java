@@ -89,7 +89,7 @@ public final class MonotoneFunction {
     floorHigh = new double[n];
     for (int i = 0; i < n; i++) {
       floorLow[i] = RELATIVE_FLOOR * Math.max(-bias[i], 0);
-      floorHigh[i] = Math.max(TINY, RELATIVE_FLOOR * Math.max(bias[i] + Math.exp(logSlope[i]) - 1, 0));
+      floorHigh[i] = Math.max(TINY, RELATIVE_FLOOR * Math.max(bias[i] + StrictMath.exp(logSlope[i]) - 1, 0));
     }
   }
 
@@ -134,7 +134,7 @@ public final class MonotoneFunction {
       // log(W + W'·t) = ρ + log(1 + t·(e^{ρ'} − 1)): exactly ρ when ρ' = 0 or t = 0.
       double rho = zeta[input + j];
       double temporalFactor = temporal == null || progress == 0
-          ? 0 : Math.log1p(progress * Math.expm1(zeta[temporal.offset() + j]));
+          ? 0 : StrictMath.log1p(progress * StrictMath.expm1(zeta[temporal.offset() + j]));
       logSlope[i] = rho + temporalFactor;
       bias[i] = zeta[hidden + j];
       weight[i] = zeta[output + j] / MpoLayout.OUTPUT_SCALE_DIVISOR;
@@ -159,7 +159,7 @@ public final class MonotoneFunction {
 
   /** f(x) for x ∈ (0, 1). */
   public double value(double x) {
-    return valueAtLog(Math.log(x));
+    return valueAtLog(StrictMath.log(x));
   }
 
   /** f at x = e^{logX}. */
@@ -190,13 +190,13 @@ public final class MonotoneFunction {
     } else {
       // logit x = log x − log(1 − x); d log(1 − x)/d log x = −x/(1 − x), zero where log(1 − x) is clamped.
       double logOneMinus = MpoMath.log1mexp(logX);
-      double odds = logX < MpoMath.LARGEST_NEGATIVE ? Math.exp(logX - logOneMinus) : 0;
+      double odds = logX < MpoMath.LARGEST_NEGATIVE ? StrictMath.exp(logX - logOneMinus) : 0;
       value = skipCoefficient * (logX - logOneMinus);
       slope = skipCoefficient * (1 + odds);
     }
     for (int i = 0; i < unit.length; i++) {
       double logWx = logSlope[i] + logX;
-      double wx = Math.exp(logWx);
+      double wx = StrictMath.exp(logWx);
       double c = bias[i];
       double u = wx + c;
       double h;
@@ -227,11 +227,11 @@ public final class MonotoneFunction {
         }
         case CBRT -> {
           if (c == 0) {
-            h = Math.cbrt(wx);
+            h = StrictMath.cbrt(wx);
             dh = h / 3;
           } else {
             double p = Math.max(u, floorLow[i]);
-            h = Math.cbrt(p);
+            h = StrictMath.cbrt(p);
             dh = u > floorLow[i] ? wx * h / (3 * p) : 0;
           }
         }
@@ -240,11 +240,11 @@ public final class MonotoneFunction {
           dh = out[1];
         }
         case EXP -> {
-          h = Math.exp(u);
+          h = StrictMath.exp(u);
           dh = h * wx;
         }
         case TANH -> {
-          h = Math.tanh(u);
+          h = StrictMath.tanh(u);
           dh = (1 - h * h) * wx;
         }
         case LOGIT -> {
@@ -255,9 +255,9 @@ public final class MonotoneFunction {
             low = 0;
             dLow = 0;
           }
-          double oneMinusU = -Math.expm1(logWx) - c;
+          double oneMinusU = -StrictMath.expm1(logWx) - c;
           double q = Math.max(oneMinusU, floorHigh[i]);
-          h = low - Math.log(q);
+          h = low - StrictMath.log(q);
           dh = dLow + (oneMinusU > floorHigh[i] ? wx / oneMinusU : 0);
         }
         default -> throw new AssertionError();
@@ -277,10 +277,10 @@ public final class MonotoneFunction {
     }
     if (u > floor) {
       out[1] = wx / u;
-      return Math.log(u);
+      return StrictMath.log(u);
     }
     out[1] = 0;
-    return Math.log(floor);
+    return StrictMath.log(floor);
   }
 
   @Override

@@ -23,7 +23,7 @@ import ai.djl.nn.Activation;
  * still turn that zero into NaN.
  */
 final class LogSpace {
-  private static final double LOG_TWO = Math.log(2);
+  private static final double LOG_TWO = StrictMath.log(2);
   private static final double SQRT_HALF = Math.sqrt(0.5);
   /** log(1 − eˣ) for x in (−1e-30, 0] is taken at −1e-30: log(1e-30) ≈ −69 instead of −∞ at x = 0. */
   private static final double LARGEST_NEGATIVE = -1e-30;

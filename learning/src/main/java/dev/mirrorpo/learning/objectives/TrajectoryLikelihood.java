@@ -34,7 +34,7 @@ public final class TrajectoryLikelihood {
    * product, while the difference of two CDFs loses precision as the box narrows.
    */
   static final double NARROW_BOX = 0.05;
-  private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+  private static final double HALF_LOG_TWO_PI = 0.5 * StrictMath.log(2 * Math.PI);
 
   private final double halfWidth;
 

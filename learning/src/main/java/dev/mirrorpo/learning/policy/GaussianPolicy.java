@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.mirrorpo.envs.PolicyFactory;
 import dev.mirrorpo.envs.Rollouts;
+import dev.mirrorpo.learning.io.FloatCodec;
 import dev.mirrorpo.learning.nn.Mlp;
 import dev.mirrorpo.learning.nn.ParameterSet;
 import java.util.SplittableRandom;
@@ -19,7 +20,7 @@ import java.util.SplittableRandom;
  * samples; the environment clips them, so the log-probability of a stored action is exact.
  */
 public final class GaussianPolicy implements AutoCloseable {
-  private static final double HALF_LOG_TWO_PI = 0.5 * Math.log(2 * Math.PI);
+  private static final double HALF_LOG_TWO_PI = 0.5 * StrictMath.log(2 * Math.PI);
 
   private final PolicyArchitecture architecture;
   private final NDManager manager;
@@ -79,6 +80,14 @@ public final class GaussianPolicy implements AutoCloseable {
 
   public ObservationNormalizer normalizer() {
     return normalizer;
+  }
+
+  /**
+   * SHA-256 of the parameters as float32 bits in layout order, as agent files record their weights:
+   * two trainings that end here bit for bit have the same digest (docs/reproducibility.md).
+   */
+  public String weightsSha256() {
+    return FloatCodec.checksum(parameters.values());
   }
 
   /** Mean action for a batch of normalised observations [N, obs] → [N, act]. */

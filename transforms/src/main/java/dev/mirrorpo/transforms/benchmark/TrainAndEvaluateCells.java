@@ -89,6 +89,7 @@ public final class TrainAndEvaluateCells extends PTransform<PBegin, PCollection<
         .setEvaluationSeed(settings.evaluationSeed())
         .setTrainSeconds(outcome.trainSeconds())
         .setEvaluateSeconds(outcome.evaluateSeconds())
+        .setPolicySha256(outcome.policySha256())
         .setObjectiveSha256(cell.objectiveSha256())
         .build();
   }

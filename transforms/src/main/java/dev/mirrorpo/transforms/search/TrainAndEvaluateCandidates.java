@@ -139,6 +139,7 @@ public final class TrainAndEvaluateCandidates extends PTransform<PBegin, PCollec
           .setSteps(outcome.training().steps())
           .setTrainSeconds(outcome.trainSeconds())
           .setEvaluateSeconds(outcome.evaluateSeconds())
+          .setPolicySha256(outcome.policySha256())
           .build());
     }
     return fitness;

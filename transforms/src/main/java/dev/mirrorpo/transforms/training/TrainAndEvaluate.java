@@ -25,9 +25,11 @@ public final class TrainAndEvaluate {
   /**
    * How it went.
    *
+   * @param policySha256 the trained policy's {@link GaussianPolicy#weightsSha256 weights digest} (its last
+   *     finite weights if training diverged)
    * @param evaluation the trained policy's returns, or null if training diverged
    */
-  public record Outcome(TrainingResult training, EpisodeStats evaluation, double trainSeconds,
+  public record Outcome(TrainingResult training, String policySha256, EpisodeStats evaluation, double trainSeconds,
       double evaluateSeconds) {
     public double meanReturn() {
       return evaluation == null ? Double.NaN : evaluation.meanReturn();
@@ -49,7 +51,8 @@ public final class TrainAndEvaluate {
       double trainSeconds = (System.nanoTime() - trainStart) / 1e9;
       long evaluateStart = System.nanoTime();
       EpisodeStats evaluation = training.completed() ? settings.evaluator().evaluate(policy) : null;
-      return new Outcome(training, evaluation, trainSeconds, (System.nanoTime() - evaluateStart) / 1e9);
+      return new Outcome(training, policy.weightsSha256(), evaluation, trainSeconds,
+          (System.nanoTime() - evaluateStart) / 1e9);
     }
   }
 
@@ -71,13 +74,11 @@ public final class TrainAndEvaluate {
       for (int k = 0; k < objective.size(); k++) {
         TrainingResult training = trained.results().get(k);
         long evaluateStart = System.nanoTime();
-        EpisodeStats evaluation = null;
-        if (training.completed()) {
-          try (GaussianPolicy member = trained.population().member(k)) {
-            evaluation = settings.evaluator().evaluate(member);
-          }
+        try (GaussianPolicy member = trained.population().member(k)) {
+          EpisodeStats evaluation = training.completed() ? settings.evaluator().evaluate(member) : null;
+          outcomes.add(new Outcome(training, member.weightsSha256(), evaluation, trainSeconds,
+              (System.nanoTime() - evaluateStart) / 1e9));
         }
-        outcomes.add(new Outcome(training, evaluation, trainSeconds, (System.nanoTime() - evaluateStart) / 1e9));
       }
       return outcomes;
     }

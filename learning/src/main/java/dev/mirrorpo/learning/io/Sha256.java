@@ -1,4 +1,4 @@
-package dev.mirrorpo.pipelines;
+package dev.mirrorpo.learning.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -10,16 +10,20 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** SHA-256 in hex, of a file (what manifests record) or of a text (keys, agent sources). */
-final class Sha256 {
+/** SHA-256 in hex: of a file (what manifests record), a text (keys, agent sources) or bytes (weights, rows). */
+public final class Sha256 {
   private Sha256() {}
 
-  static String ofText(String text) {
-    return HexFormat.of().formatHex(digest().digest(text.getBytes(StandardCharsets.UTF_8)));
+  public static String ofText(String text) {
+    return ofBytes(text.getBytes(StandardCharsets.UTF_8));
+  }
+
+  public static String ofBytes(byte[] bytes) {
+    return HexFormat.of().formatHex(digest().digest(bytes));
   }
 
   /** @throws IllegalStateException naming the file if it cannot be read */
-  static String ofFile(Path file) {
+  public static String ofFile(Path file) {
     try {
       DigestInputStream in = new DigestInputStream(Files.newInputStream(file), digest());
       try (in) {
@@ -31,7 +35,8 @@ final class Sha256 {
     }
   }
 
-  private static MessageDigest digest() {
+  /** A fresh SHA-256 digest, for data fed in pieces. */
+  public static MessageDigest digest() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
