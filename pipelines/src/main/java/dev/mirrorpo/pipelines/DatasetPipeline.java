@@ -138,6 +138,7 @@ public final class DatasetPipeline {
     if (!given(beamArgs, "enforceEncodability")) {
       direct.setEnforceEncodability(false);
     }
+    FlinkSessionCluster.prepare(options);
     return options;
   }
 
