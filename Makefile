@@ -17,7 +17,11 @@ BENCH_DATASET_IF_MISSING = [ -f $(BENCH_DATASET)/manifest.json ] || { echo "benc
   bin/mirrorpo dataset generate --config configs/quick.yaml --out $(BENCH_DATASET) --overwrite >&2; }
 
 .PHONY: help setup setup-native setup-python build test check-reproducible bench bench-reference run-direct mlflow-up \
-  mlflow-down clean
+  mlflow-down clean flink-up flink-down run-flink
+# The local Flink session cluster (docs/flink.md): `make flink-up TASKMANAGERS=2 SLOTS=1`.
+TASKMANAGERS ?= 1
+SLOTS ?= 1
+FLINK_RUNS := $(RUNS)/flink
 
 help:
 	@echo "make run-direct   build and run the main job locally (output in $(RUNS)/)"
@@ -27,6 +31,8 @@ help:
 	@echo "make setup        install MuJoCo (apt) and the MLflow server (.venv); quiet when done"
 	@echo "make build        compile the modules and the native MuJoCo shim"
 	@echo "make mlflow-up / mlflow-down   start / stop the local MLflow server on 127.0.0.1:5000"
+	@echo "make flink-up / flink-down     start / stop a local Flink session cluster [TASKMANAGERS=1 SLOTS=1]"
+	@echo "make run-flink    the main job submitted to the local Flink cluster (started if it is not up)"
 
 setup: setup-native setup-python
 
@@ -51,7 +57,8 @@ $(VENV)/.installed: $(MLFLOW_REQUIREMENTS)
 build: setup-native
 	@set -o pipefail; $(MVN) -q package -DskipTests 2>&1 | sed 's/\x1b\[0m//g'
 
-test: setup
+# The Flink tests (flink-job/) submit the job jar that `build` packages.
+test: setup build
 	$(MVN) test
 
 # Same seed, same result: the quick dataset, two short trainings and a search generation against the
@@ -90,6 +97,17 @@ mlflow-up: setup-python
 
 mlflow-down:
 	@scripts/mlflow-server.sh down $(RUNS)/mlflow
+
+# The cluster runs the jars `build` makes; a fresh clone builds once here.
+flink-up: setup-native
+	@[ -f flink-cluster/target/cluster-classpath.txt ] && [ -f flink-job/target/mirrorpo-flink-job.jar ] || $(MAKE) --no-print-directory build
+	@scripts/flink-cluster.sh up $(FLINK_RUNS) $(TASKMANAGERS) $(SLOTS)
+
+flink-down:
+	@scripts/flink-cluster.sh down $(FLINK_RUNS)
+
+run-flink: setup build
+	@scripts/run-flink.sh $(RUNS) $(TASKMANAGERS) $(SLOTS)
 
 clean:
 	@$(MVN) -q clean

@@ -2,9 +2,13 @@
 # The main job on this machine: the quick MPO search (configs/quick.yaml: Hopper, 8 candidate objectives
 # per generation, a few generations) on Beam's DirectRunner, tracked in MLflow, ending with the best
 # discovered objective against ORPO on the same dataset. Rerunning it resumes (or, when finished,
-# reprints) the same search. Usage: run-direct.sh RUNS_DIR
+# reprints) the same search. Usage: run-direct.sh RUNS_DIR [NAME BEAM_OPTIONS...]; scripts/run-flink.sh
+# runs the same search as NAME run-flink with the options of a Flink cluster.
 set -euo pipefail
-runs=${1:?usage: run-direct.sh RUNS_DIR}
+runs=${1:?usage: run-direct.sh RUNS_DIR [NAME BEAM_OPTIONS...]}
+name=${2:-run-direct}
+beam_options=("${@:3}")
+[ ${#beam_options[@]} -gt 0 ] || beam_options=(--runner=DirectRunner)
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 mirrorpo=$root/bin/mirrorpo
 mkdir -p "$runs"
@@ -20,6 +24,6 @@ if [ ! -f "$dataset/manifest.json" ]; then
   "$mirrorpo" dataset generate --config "$root/configs/quick.yaml" --quality base --out "$dataset" --overwrite
 fi
 
-"$mirrorpo" evolve --config "$root/configs/quick.yaml" --dataset "$dataset" --out "$runs/run-direct/search" \
-  --runner=DirectRunner
+"$mirrorpo" evolve --config "$root/configs/quick.yaml" --dataset "$dataset" --out "$runs/$name/search" \
+  "${beam_options[@]}"
 echo "  MLflow UI: $MLFLOW_TRACKING_URI"

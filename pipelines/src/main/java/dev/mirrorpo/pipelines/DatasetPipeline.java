@@ -146,6 +146,7 @@ public final class DatasetPipeline {
     if (!given(beamArgs, "enforceEncodability")) {
       direct.setEnforceEncodability(false);
     }
+    FlinkSessionCluster.prepare(options);
     return options;
   }
 

@@ -27,6 +27,7 @@ final class PipelineRuns {
    */
   static void runToEnd(Pipeline pipeline, PipelineOptions options, String what, String unit, long total,
       Class<?> counterNamespace, String counter, String pipelineName, String consequence, PrintWriter progress) {
+    FlinkSessionCluster.requireWorkerPaths(options);
     boolean direct = options.getRunner() == DirectRunner.class;
     if (direct) {
       options.as(DirectOptions.class).setBlockOnRun(false);

@@ -1,0 +1,143 @@
+package dev.mirrorpo.flink;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mirrorpo.pipelines.FlinkSessionCluster;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A real Flink session cluster for a test, started and stopped with scripts/flink-cluster.sh (the
+ * script behind `make flink-up`) on free ports, so that it meets neither a user's cluster on 8081 nor
+ * another test's. Its REST API tells which TaskManager ran what.
+ */
+final class LocalFlinkCluster implements AutoCloseable {
+  static final Path HOME = Path.of(System.getProperty(FlinkSessionCluster.HOME_PROPERTY, "..")).toAbsolutePath();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final Path directory;
+  private final int restPort;
+  private final int rpcPort;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  private LocalFlinkCluster(Path directory, int restPort, int rpcPort) {
+    this.directory = directory;
+    this.restPort = restPort;
+    this.rpcPort = rpcPort;
+  }
+
+  /** Starts a JobManager and {@code taskManagers} TaskManagers of {@code slots} slots; returns when all registered. */
+  static LocalFlinkCluster start(Path directory, int taskManagers, int slots) {
+    LocalFlinkCluster cluster = new LocalFlinkCluster(directory, freePort(), freePort());
+    cluster.script("up", String.valueOf(taskManagers), String.valueOf(slots));
+    return cluster;
+  }
+
+  /** --flinkMaster of this cluster. */
+  String master() {
+    return "localhost:" + restPort;
+  }
+
+  /** Starts one more TaskManager and returns when it registered. */
+  void addTaskManager() {
+    script("taskmanager");
+  }
+
+  /** Kills TaskManager {@code n} (1, 2, ...) with SIGKILL: no goodbye to the JobManager. */
+  void killTaskManager(int n) throws IOException, InterruptedException {
+    String pid = Files.readString(directory.resolve("taskmanager-" + n + ".pid")).trim();
+    Process kill = new ProcessBuilder("kill", "-9", pid).inheritIO().start();
+    if (kill.waitFor() != 0) {
+      throw new IllegalStateException("kill -9 " + pid + " failed");
+    }
+  }
+
+  JsonNode get(String path) {
+    try {
+      HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + restPort + path))
+          .GET().build(), HttpResponse.BodyHandlers.ofString());
+      return JSON.readTree(response.body());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The id of the job that started last, or null if none has. */
+  String lastJob() {
+    String last = null;
+    long latest = -1;
+    for (JsonNode job : get("/jobs/overview").path("jobs")) {
+      if (job.path("start-time").asLong() > latest) {
+        latest = job.path("start-time").asLong();
+        last = job.path("jid").asText();
+      }
+    }
+    return last;
+  }
+
+  /** Records read, per TaskManager, by the job's vertex whose name contains {@code step}. */
+  Map<String, Long> recordsReadByTaskManager(String job, String step) {
+    for (JsonNode vertex : get("/jobs/" + job).path("vertices")) {
+      if (vertex.path("name").asText().contains(step)) {
+        Map<String, Long> read = new HashMap<>();
+        for (JsonNode tm : get("/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/taskmanagers")
+            .path("taskmanagers")) {
+          read.merge(tm.path("taskmanager-id").asText(), tm.path("metrics").path("read-records").asLong(), Long::sum);
+        }
+        return read;
+      }
+    }
+    throw new IllegalArgumentException("job " + job + " has no vertex named like " + step);
+  }
+
+  @Override
+  public void close() {
+    script("down");
+  }
+
+  private void script(String action, String... arguments) {
+    String[] command = new String[3 + arguments.length];
+    command[0] = HOME.resolve("scripts/flink-cluster.sh").toString();
+    command[1] = action;
+    command[2] = directory.toString();
+    System.arraycopy(arguments, 0, command, 3, arguments.length);
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolveSibling("flink-cluster.log").toFile()));
+    builder.environment().put("FLINK_REST_PORT", String.valueOf(restPort));
+    builder.environment().put("FLINK_RPC_PORT", String.valueOf(rpcPort));
+    try {
+      Files.createDirectories(directory);
+      Process process = builder.start();
+      if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        process.destroyForcibly();
+        throw new IllegalStateException("flink-cluster.sh " + action + " failed: "
+            + Files.readString(directory.resolveSibling("flink-cluster.log")));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,203 @@
+package dev.mirrorpo.flink;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mirrorpo.pipelines.DatasetManifest;
+import dev.mirrorpo.pipelines.DatasetPipeline;
+import dev.mirrorpo.pipelines.PreferenceDatasets;
+import dev.mirrorpo.pipelines.SearchPipeline;
+import dev.mirrorpo.pipelines.TestDatasets;
+import dev.mirrorpo.schemas.CandidateFitness;
+import dev.mirrorpo.schemas.PreferencePair;
+import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
+import dev.mirrorpo.transforms.io.ParquetRows;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The pipelines on a real standalone session cluster (scripts/flink-cluster.sh, 2 TaskManagers of one
+ * slot each) against the DirectRunner: the same rows for a dataset, then for an ES generation as the
+ * cluster's second job (the job that would fail if the native libraries came with each job), the
+ * generation's batches trained on both TaskManagers, and a TaskManager killed mid-job.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class SessionClusterTest {
+  @TempDir static Path work;
+  private static LocalFlinkCluster cluster;
+  private static Path preset;
+
+  @BeforeAll
+  static void startTheCluster() {
+    cluster = LocalFlinkCluster.start(work.resolve("flink"), 2, 1);
+    TestDatasets.agent(work, "target", "hopper", 1, null);
+    TestDatasets.agent(work, "original", "hopper", 2, null);
+    // 16 candidates in batches of one: Reshuffle's random keys put all 16 on one slot with probability 2⁻¹⁵.
+    preset = TestDatasets.preset(work, "tiny", "hopper", "target.agent.json", "original.agent.json",
+        "pairs: 8", "length: 30", "seed: 3", "temperature: 1.0", "rollout_batch: 4", "pairs_per_chunk: 4",
+        "search:",
+        "  generations: 1",
+        "  pairs: 8",
+        "  candidates_per_batch: 1",
+        "  sigma: 0.05",
+        "  trainer: {epochs: 2, sft_epochs: 1}",
+        "  evaluation: {episodes: 3, seed: 5, length: 40}");
+  }
+
+  @AfterAll
+  static void stopTheCluster() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  private String[] onTheCluster() {
+    return new String[] {"--runner=FlinkRunner", "--flinkMaster=" + cluster.master()};
+  }
+
+  @Test
+  @Order(1)
+  void aDatasetThenAnEsGenerationAsTheSecondJobGiveTheDirectRunnersRowsWithBatchesOnBothTaskManagers() {
+    Path direct = generate(preset, work.resolve("direct-dataset"), "--runner=DirectRunner");
+    Path clustered = generate(preset, work.resolve("cluster-dataset"), onTheCluster());
+    assertEquals(rows(direct), rows(clustered), "dataset rows on the cluster");
+
+    List<CandidateFitness> directFitness = fitness(search(direct, work.resolve("direct-search"),
+        "--runner=DirectRunner"));
+    List<CandidateFitness> clusterFitness = fitness(search(clustered, work.resolve("cluster-search"), onTheCluster()));
+    assertEquals(16, directFitness.size());
+    assertEquals(directFitness, clusterFitness, "fitness rows of the generation on the cluster");
+
+    Map<String, Long> batches = cluster.recordsReadByTaskManager(cluster.lastJob(),
+        "TrainAndEvaluateCandidates/SpreadBatchesOverWorkers/Values");
+    assertEquals(16, batches.values().stream().mapToLong(Long::longValue).sum(), batches.toString());
+    assertEquals(Set.of("taskmanager-1", "taskmanager-2"), batches.entrySet().stream()
+        .filter(e -> e.getValue() > 0).map(Map.Entry::getKey).collect(Collectors.toSet()),
+        "TaskManagers that trained batches: " + batches);
+  }
+
+  @Test
+  @Order(2)
+  void aTaskManagerKilledMidJobIsReplacedAndTheJobFinishesWithCompleteIdenticalOutput() throws Exception {
+    Path slow = TestDatasets.preset(work, "slow", "hopper", "target.agent.json", "original.agent.json",
+        "pairs: 768", "length: 100", "seed: 4", "temperature: 1.0", "rollout_batch: 8", "pairs_per_chunk: 8");
+    Path direct = generate(slow, work.resolve("slow-direct"), "--runner=DirectRunner");
+    String before = cluster.lastJob();
+    Path out = work.resolve("slow-cluster");
+    CompletableFuture<Path> job = CompletableFuture.supplyAsync(() -> generate(slow, out, onTheCluster()));
+    String running = awaitRunning(before);
+    cluster.killTaskManager(1);
+    assertFalse(job.isDone(), "the job finished before the TaskManager was killed");
+    awaitTaskManagers(1);
+    cluster.addTaskManager();
+    job.get(4, TimeUnit.MINUTES);
+
+    assertEquals("FINISHED", cluster.get("/jobs/" + running).path("state").asText());
+    // A finished job keeps its failures: the loss is there, so the job finished through a restart.
+    int failures = cluster.get("/jobs/" + running + "/exceptions").path("exceptionHistory").path("entries").size();
+    assertTrue(failures >= 1, "the job recorded no failure, so the kill did not hit it");
+    assertEquals(rows(direct), rows(out), "rows after the restart");
+    DatasetManifest manifest = DatasetManifest.read(PreferenceDatasets.manifestFile(out));
+    assertEquals(manifest.files().size(), PreferenceDatasets.dataFiles(out).size(), "no duplicate or stray file");
+    try (var listing = Files.list(PreferenceDatasets.dataDirectory(out))) {
+      assertTrue(listing.noneMatch(p -> p.getFileName().toString().startsWith(".")), "no partial file left");
+    }
+  }
+
+  @Test
+  @Order(3)
+  void aRelativeOutputPathIsRefusedBeforeTheJobIsSubmitted() {
+    String before = cluster.lastJob();
+    Path relative = Path.of("target", "relative-dataset");
+    String message = assertThrows(IllegalArgumentException.class,
+        () -> generate(preset, relative, onTheCluster())).getMessage();
+    assertTrue(message.contains(relative + " is relative") && message.contains("every TaskManager"), message);
+    assertEquals(before, cluster.lastJob(), "no job was submitted");
+  }
+
+  private String awaitRunning(String before) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (System.nanoTime() < deadline) {
+      String job = cluster.lastJob();
+      // Tasks deployed on both TaskManagers: the chunks are being generated.
+      if (job != null && !job.equals(before) && cluster.get("/jobs/" + job).path("status-counts")
+          .path("RUNNING").asInt() >= 2) {
+        return job;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the generation did not start running on the cluster within 120 s");
+  }
+
+  private void awaitTaskManagers(int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (cluster.get("/overview").path("taskmanagers").asInt() != count) {
+      assertTrue(System.nanoTime() < deadline, "the JobManager still lists the killed TaskManager after 60 s");
+      Thread.sleep(200);
+    }
+  }
+
+  private static Path generate(Path preset, Path out, String... beamArgs) {
+    DatasetPipeline.Options options = DatasetPipeline.options(beamArgs);
+    options.setConfig(preset.toString());
+    options.setOut(out.toString());
+    DatasetPipeline.generate(options, origin(), new PrintWriter(new StringWriter()));
+    return out;
+  }
+
+  private static Path search(Path dataset, Path out, String... beamArgs) {
+    SearchPipeline.Options options = SearchPipeline.options(beamArgs);
+    options.setConfig(preset.toString());
+    options.setDataset(dataset.toString());
+    options.setOut(out.toString());
+    options.setMlflowUri("http://127.0.0.1:9"); // no MLflow: the search goes on without it
+    SearchPipeline.run(options, new String[0], origin(), new PrintWriter(new StringWriter()));
+    return out;
+  }
+
+  private static DatasetPipeline.Origin origin() {
+    return new DatasetPipeline.Origin("test", "unknown", "now");
+  }
+
+  private static List<PreferencePair> rows(Path dataset) {
+    List<PreferencePair> rows = new ArrayList<>();
+    for (Path file : PreferenceDatasets.dataFiles(dataset)) {
+      rows.addAll(PreferencePairFiles.readAll(file));
+    }
+    rows.sort(Comparator.comparingLong(PreferencePair::getPairIndex));
+    return rows;
+  }
+
+  /** Generation 0's rows without their timings, in candidate order. */
+  private static List<CandidateFitness> fitness(Path search) {
+    Path generation = search.resolve("generations").resolve("00000");
+    List<CandidateFitness> rows = new ArrayList<>();
+    for (Path file : ParquetRows.files(generation, "fitness")) {
+      for (CandidateFitness row : ParquetRows.read(file, CandidateFitness.class, "candidate fitness")) {
+        rows.add(CandidateFitness.newBuilder(row).setTrainSeconds(0).setEvaluateSeconds(0).build());
+      }
+    }
+    rows.sort(Comparator.comparingInt(CandidateFitness::getPairIndex).thenComparingInt(CandidateFitness::getSign));
+    return rows;
+  }
+}
