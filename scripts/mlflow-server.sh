@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts or stops the local MLflow tracking server: sqlite store and artifacts under DIR, bound to
-# 127.0.0.1 (DESIGN §10). Usage: mlflow-server.sh up|down DIR   (port: MLFLOW_PORT, default 5000)
+# 127.0.0.1 (docs/design.md §11). Usage: mlflow-server.sh up|down DIR   (port: MLFLOW_PORT, default 5000)
 set -euo pipefail
 action=${1:?usage: mlflow-server.sh up|down DIR}
 dir=${2:?usage: mlflow-server.sh up|down DIR}

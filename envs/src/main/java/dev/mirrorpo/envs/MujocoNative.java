@@ -46,7 +46,7 @@ final class MujocoNative {
 
   private static void loadShim() {
     // A JVM can load a JNI library from one class loader only, so the shim is extracted once per
-    // class loader to a private temporary file (DESIGN §9 puts envs on the worker's own classpath).
+    // class loader to a private temporary file (docs/design.md §10 puts envs on the worker's own classpath).
     try (InputStream in = MujocoNative.class.getResourceAsStream(LIBRARY_RESOURCE)) {
       if (in == null) {
         throw new MujocoException("the MuJoCo shim " + LIBRARY_RESOURCE

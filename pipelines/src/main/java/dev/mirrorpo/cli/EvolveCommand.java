@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 
 /** `mirrorpo evolve`: search the MPO family with OpenAI-ES, one Beam pipeline per generation. */
 @Command(name = "evolve", mixinStandardHelpOptions = true,
-    description = {"Search the MPO family of objectives with OpenAI-ES (DESIGN §7–§8): each generation trains every"
-        + " candidate objective offline and scores it online with the true reward, as one Beam pipeline.",
+    description = {"Search the MPO family of objectives with OpenAI-ES (docs/design.md §7–§9): each generation trains"
+        + " every candidate objective offline and scores it online with the true reward, as one Beam pipeline.",
         "RUN_DIR holds the state after each generation; rerunning the same command (or --resume RUN_DIR) continues"
             + " from the last finished generation. One MLflow run per search, metrics per generation.",
         "Beam options go after the others as --name=value, e.g. --runner=FlinkRunner --flinkMaster=[local]."})

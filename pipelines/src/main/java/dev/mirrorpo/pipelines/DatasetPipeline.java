@@ -35,7 +35,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
- * The dataset-generation pipeline (DESIGN §6): chunks of pair indices → roll out both sides of each
+ * The dataset-generation pipeline (docs/design.md §6): chunks of pair indices → roll out both sides of each
  * pair from the same start state → Bradley-Terry judge → label noise → Parquet files under
  * OUT/data/. When the pipeline has finished, the driver reads the files back, checks that they hold
  * every pair exactly once, and writes OUT/manifest.json, last and atomically.

@@ -25,7 +25,7 @@ import org.mlflow.tracking.MlflowClient;
 import org.mlflow.tracking.creds.BasicMlflowHostCreds;
 
 /**
- * A connection to an MLflow tracking server (DESIGN §10): experiments by name, and runs that are
+ * A connection to an MLflow tracking server (docs/design.md §11): experiments by name, and runs that are
  * logged exactly once however often the same results are replayed. Each run carries a key tag; a run
  * with that key and the completion tag is never logged again, one without it (a crash mid-way) is
  * deleted and logged anew. Parquet stays the source of truth; this is a view of it.

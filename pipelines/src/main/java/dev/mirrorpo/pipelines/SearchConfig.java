@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * The {@code search:} section of a preset: an MPO search with OpenAI-ES (DESIGN §7–§8). Every key is
+ * The {@code search:} section of a preset: an MPO search with OpenAI-ES (docs/design.md §7–§9). Every key is
  * optional; the defaults are the paper's (128 pairs, σ 0.03 × 0.999 per generation, Adam lr 0.02,
  * centred ranks; one-step MPO learning ψ, φ⁻¹ and g from ORPO's point with λ 0.5).
  *

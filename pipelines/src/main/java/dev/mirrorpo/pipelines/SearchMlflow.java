@@ -11,7 +11,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A search's view in MLflow (DESIGN §10), rebuilt from its run directory: one run per search (params = the
+ * A search's view in MLflow (docs/design.md §11), rebuilt from its run directory: one run per search (params = the
  * resolved config), each finished generation's metrics with step = generation, and the artifacts (best
  * objective, baseline, fitness curve, the best objective's landscape). {@link #sync} adds only what is
  * missing, so calling it after every generation, after a crash or from `mirrorpo mlflow sync` never logs a

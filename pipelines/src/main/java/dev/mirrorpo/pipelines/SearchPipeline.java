@@ -27,7 +27,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
- * The MPO search (DESIGN §7–§10): OpenAI-ES over the MPO parameters ζ, one Beam pipeline per
+ * The MPO search (docs/design.md §7–§11): OpenAI-ES over the MPO parameters ζ, one Beam pipeline per
  * generation (candidates → Reshuffle → train and evaluate → fitness Parquet). After each pipeline the
  * driver tells the ES the fitness, writes the generation's summary, the best objective and then the ES
  * state, atomically — the state is the commit point, so a search killed at any moment resumes from its

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The data stack of DESIGN §3 works together on Java 17: a Beam pipeline writes Parquet through
+ * The data stack of docs/design.md §3 works together on Java 17: a Beam pipeline writes Parquet through
  * ParquetIO (parquet-avro on Hadoop's client jars) on the DirectRunner and on the FlinkRunner's
  * embedded cluster, and the files read back with plain parquet-avro hold exactly what was written.
  */

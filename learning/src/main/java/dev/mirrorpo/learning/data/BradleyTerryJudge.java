@@ -1,7 +1,7 @@
 package dev.mirrorpo.learning.data;
 
 /**
- * The Bradley-Terry judge of DESIGN §6: it prefers trajectory a to b with probability
+ * The Bradley-Terry judge of docs/design.md §6: it prefers trajectory a to b with probability
  * σ((R(a) − R(b))/η), R the true return and η the temperature. A low temperature ranks almost
  * always by return; a high one errs often on close returns (the poor judge).
  */
@@ -14,7 +14,7 @@ public record BradleyTerryJudge(double temperature) {
 
   /**
    * The temperature at which the judge prefers a trajectory that returns {@code returnGap} more
-   * with probability {@code agreement}: η = Δr / ln(p / (1 − p)) (DESIGN §6's calibration).
+   * with probability {@code agreement}: η = Δr / ln(p / (1 − p)) (the calibration of docs/datasets.md).
    */
   public static BradleyTerryJudge calibrated(double returnGap, double agreement) {
     if (!(agreement > 0.5 && agreement < 1)) {

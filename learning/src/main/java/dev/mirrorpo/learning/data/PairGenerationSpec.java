@@ -13,7 +13,7 @@ import java.util.List;
  * @param original the original agent
  * @param quality the kind of dataset
  * @param pairs number of pairs
- * @param length episode step limit (DESIGN §6: 1000)
+ * @param length episode step limit (docs/design.md §6: 1000)
  * @param seed the dataset seed every draw derives from
  * @param temperature η of the Bradley-Terry judge
  * @param noise ε, the probability that a label is flipped (0 unless noisy)

@@ -3,7 +3,7 @@ package dev.mirrorpo.learning.data;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
-/** The kinds of preference dataset (DESIGN §6), by the names used on the command line and in files. */
+/** The kinds of preference dataset (docs/design.md §6), by the names used on the command line and in files. */
 public enum Quality {
   /** One side played by the target agent, the other by the original agent, labelled by a sharp judge. */
   BASE("base"),

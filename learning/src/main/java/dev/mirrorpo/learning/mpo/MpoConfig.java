@@ -3,7 +3,7 @@ package dev.mirrorpo.learning.mpo;
 import java.io.Serializable;
 
 /**
- * Which member of the MPO family a parameter vector ζ describes (DESIGN §7, docs/mpo.md): the form
+ * Which member of the MPO family a parameter vector ζ describes (docs/design.md §7, docs/mpo.md): the form
  * (one-step or two-step), which of ψ and g are learned (the others are fixed to log), whether the
  * networks see the training progress, and the strength of the preference term.
  *
@@ -13,12 +13,12 @@ import java.io.Serializable;
  * @param learnPsi one-step only: ψ is a network; false fixes ψ = log
  * @param learnG g is a network; false fixes g = log
  * @param temporal the networks get the second input x·n/N (n the 0-based epoch, N the epochs)
- * @param lambda one-step weight λ of the preference term (DESIGN §7: 0.5); ignored by the two-step form
- * @param beta two-step scale β of the implicit reward margin (DESIGN §7: 0.5); ignored by the one-step form
+ * @param lambda one-step weight λ of the preference term (docs/mpo.md: 0.5); ignored by the two-step form
+ * @param beta two-step scale β of the implicit reward margin (docs/mpo.md: 0.5); ignored by the one-step form
  */
 public record MpoConfig(boolean twoStep, boolean learnPsi, boolean learnG, boolean temporal, double lambda,
     double beta) implements Serializable {
-  /** DESIGN §7 (the paper's MuJoCo value): λ (one-step) or β (two-step) 0.5. */
+  /** docs/mpo.md (the paper's MuJoCo value): λ (one-step) or β (two-step) 0.5. */
   public static final double DEFAULT_STRENGTH = 0.5;
 
   public MpoConfig {

@@ -8,7 +8,7 @@ import dev.mirrorpo.learning.objectives.PairBatch;
 import java.util.Map;
 
 /**
- * Mirror Preference Optimization (the MPO paper §3, DESIGN §7, docs/mpo.md) as an {@link Objective}: a
+ * Mirror Preference Optimization (the MPO paper §3, docs/design.md §7, docs/mpo.md) as an {@link Objective}: a
  * member of the family given by an {@link MpoConfig} and a parameter vector ζ ({@link MpoLayout}).
  * Losses, to be minimised, with x = e^a (a the per-step, per-dimension mean log-likelihood):
  *

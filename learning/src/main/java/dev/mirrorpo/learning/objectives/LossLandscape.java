@@ -27,7 +27,7 @@ public record LossLandscape(
     int actionSize,
     double referenceMean) {
 
-  /** DESIGN §6: the paper's trajectories are 1000 steps. */
+  /** docs/design.md §6: the paper's trajectories are 1000 steps. */
   public static final int NOMINAL_LENGTH = 1000;
   /** Hopper's action size. */
   public static final int NOMINAL_ACTION_SIZE = 3;

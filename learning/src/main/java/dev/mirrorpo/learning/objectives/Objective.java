@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import java.util.Map;
 
 /**
- * A preference-optimization loss over a batch of pairs, to be minimised (DESIGN §7). Create one with
+ * A preference-optimization loss over a batch of pairs, to be minimised (docs/design.md §7). Create one with
  * {@link Objectives#create}; docs/objectives.md lists each formula as implemented.
  */
 public interface Objective {
@@ -12,7 +12,7 @@ public interface Objective {
   String name();
 
   /**
-   * Two-step (DESIGN §7): train SFT first, then this objective against the frozen SFT policy, whose
+   * Two-step (docs/design.md §7): train SFT first, then this objective against the frozen SFT policy, whose
    * likelihoods the batch carries as {@link PairBatch#reference()}. One-step objectives ignore it.
    */
   boolean needsReference();

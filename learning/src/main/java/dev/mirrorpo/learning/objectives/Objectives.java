@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * The baseline objectives of DESIGN §7 by name, with the defaults of its table (LLM literature;
+ * The baseline objectives of docs/objectives.md by name, with the defaults of its table (LLM literature;
  * MuJoCo needs its own grid, which the benchmark searches).
  */
 public final class Objectives {
@@ -59,7 +59,7 @@ public final class Objectives {
     return defaults;
   }
 
-  /** Every objective's name, in the order of DESIGN §7's table. */
+  /** Every objective's name, in the order of docs/objectives.md's table. */
   public static List<String> names() {
     return List.copyOf(ENTRIES.keySet());
   }

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * K objectives of one kind trained together on a population of K policies (population-batched training,
- * DESIGN §11): member k of the population learns with objective k. The trainer sums the K losses and
+ * docs/training.md): member k of the population learns with objective k. The trainer sums the K losses and
  * backpropagates once, so member k's loss must depend on row k of the batch alone.
  */
 public interface PopulationObjective {

@@ -13,7 +13,7 @@ import java.util.Arrays;
 
 /**
  * The log-likelihood of whole trajectories under a {@link GaussianPolicy}, as a probability
- * (DESIGN §7): a Gaussian density is no probability and can exceed 1, so each action dimension gets
+ * (docs/objectives.md): a Gaussian density is no probability and can exceed 1, so each action dimension gets
  * the Gaussian mass of the box [a − h, a + h] around it, log P_d = log(Φ(u) − Φ(l)) with
  * u, l = (a ± h − μ)/σ. A step's log-likelihood is the sum over dimensions, a trajectory's
  * s = Σ_t Σ_d log P_d, its per-step mean a = s/(|τ|·D), and x(τ) = eᵃ ∈ (0, 1).
@@ -26,7 +26,7 @@ import java.util.Arrays;
  * creates belong to the managers of its inputs: call it inside an {@code NDScope}.
  */
 public final class TrajectoryLikelihood {
-  /** DESIGN §7: h = 0.1 in action units (actions live in [−1, 1]). */
+  /** docs/objectives.md: h = 0.1 in action units (actions live in [−1, 1]). */
   public static final double DEFAULT_HALF_WIDTH = 0.1;
   /**
    * Boxes with (h/σ)·max(1, |z|) below this use log(2h·φ(z)/σ) plus its curvature term. Both

@@ -9,7 +9,7 @@ import java.util.Arrays;
  */
 public record PolicyArchitecture(String type, int observationSize, int[] hidden, int actionSize) {
   public static final String GAUSSIAN_MLP = "gaussian-mlp-tanh";
-  /** DESIGN §5: two hidden layers of 64. */
+  /** docs/design.md §5: two hidden layers of 64. */
   public static final int[] DEFAULT_HIDDEN = {64, 64};
 
   public PolicyArchitecture {

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * K Gaussian policies of one architecture as one batched tensor program (JAX's vmap in the MPO paper,
- * DESIGN §11): every tensor of {@link GaussianPolicy} gets a leading member axis, so one forward pass
+ * docs/training.md): every tensor of {@link GaussianPolicy} gets a leading member axis, so one forward pass
  * computes all K members' action means with batched matrix products, and each native call carries K
  * times the work. The members share the observation normaliser (they learn from the same data).
  *

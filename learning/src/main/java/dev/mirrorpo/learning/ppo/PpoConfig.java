@@ -1,7 +1,7 @@
 package dev.mirrorpo.learning.ppo;
 
 /**
- * PPO hyper-parameters. {@link #cleanRl} gives CleanRL's ppo_continuous_action defaults (DESIGN §5).
+ * PPO hyper-parameters. {@link #cleanRl} gives CleanRL's ppo_continuous_action defaults (docs/agents.md).
  *
  * @param totalSteps environment steps of training
  * @param numEnvs environments stepped together

@@ -6,7 +6,7 @@ import dev.mirrorpo.envs.Task;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
 
 /**
- * The fitness of a trained policy (DESIGN §8): its mean true return and standard error over a fixed
+ * The fitness of a trained policy (docs/design.md §9): its mean true return and standard error over a fixed
  * set of episodes on the task, with stochastic actions (the policy as trained, like the paper's).
  * The episodes' start states and action noise come from {@code seed} alone, so every policy of a run
  * meets the same episodes and two evaluations of one policy agree exactly.

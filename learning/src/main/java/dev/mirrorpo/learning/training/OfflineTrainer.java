@@ -18,7 +18,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Trains a policy offline on a preference dataset with one objective (DESIGN §7): one-step
+ * Trains a policy offline on a preference dataset with one objective (docs/design.md §8): one-step
  * objectives optimise their loss for every epoch; two-step ones train SFT first, freeze that policy
  * as π_ref, and then optimise their loss against it. Adam on the flat parameter vector with a global
  * gradient-norm clip; minibatches of pairs in an order drawn from the seed. The policy's observation

@@ -15,7 +15,7 @@ import java.util.Collections;
 import java.util.List;
 
 /**
- * Population-batched offline training (DESIGN §11): K policies that start from the same weights and see
+ * Population-batched offline training (docs/training.md): K policies that start from the same weights and see
  * the same minibatches, member k learning with objective k, trained as one batched tensor program — the
  * setting of an ES generation, whose candidates differ only in their objective. Each member follows
  * {@link OfflineTrainer}'s recipe (its own Adam, its own gradient-norm clip, its own divergence check);

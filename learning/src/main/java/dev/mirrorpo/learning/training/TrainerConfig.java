@@ -3,14 +3,14 @@ package dev.mirrorpo.learning.training;
 import java.io.Serializable;
 
 /**
- * Offline training settings; {@link #paper()} gives the MPO paper's MuJoCo defaults (DESIGN §7).
+ * Offline training settings; {@link #paper()} gives the MPO paper's MuJoCo defaults (docs/design.md §8).
  *
  * @param epochs passes over the dataset in all (two-step objectives: SFT epochs + PO epochs)
  * @param sftEpochs of those, the SFT epochs that come first for a two-step objective
  * @param minibatchPairs pairs per gradient step
  * @param learningRate Adam's learning rate (constant)
  * @param maxGradNorm global gradient-norm clip
- * @param boxHalfWidth h of the action box that makes a step's likelihood a probability (DESIGN §7)
+ * @param boxHalfWidth h of the action box that makes a step's likelihood a probability (docs/objectives.md)
  */
 public record TrainerConfig(int epochs, int sftEpochs, int minibatchPairs, double learningRate, double maxGradNorm,
     double boxHalfWidth) implements Serializable {

@@ -34,7 +34,7 @@ class BradleyTerryJudgeTest {
 
   @Test
   void calibrationReproducesThePapersTemperatures() {
-    // DESIGN §6: ranking 2100 above 1800 95/85/75% of the time means η ≈ 102/173/273.
+    // docs/datasets.md: ranking 2100 above 1800 95/85/75% of the time means η ≈ 102/173/273.
     assertEquals(102, BradleyTerryJudge.calibrated(300, 0.95).temperature(), 1);
     assertEquals(173, BradleyTerryJudge.calibrated(300, 0.85).temperature(), 1);
     assertEquals(273, BradleyTerryJudge.calibrated(300, 0.75).temperature(), 1);

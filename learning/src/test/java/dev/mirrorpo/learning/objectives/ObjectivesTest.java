@@ -86,7 +86,7 @@ class ObjectivesTest {
     return a - Math.log(-Math.expm1(a));
   }
 
-  /** The formulas of DESIGN §7 / docs/objectives.md, in double precision. */
+  /** The formulas of docs/objectives.md, in double precision. */
   private static final Map<String, Formula> FORMULAS = new LinkedHashMap<>();
 
   static {

@@ -25,7 +25,7 @@ import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * One ES generation (DESIGN §9): batches of candidates → Reshuffle → each worker regenerates its batch's
+ * One ES generation (docs/design.md §10): batches of candidates → Reshuffle → each worker regenerates its batch's
  * parameters ζ ± σε from the search state (ε is never shipped), trains the batch's policies together as one
  * batched program ({@link TrainAndEvaluate#runPopulation}, each candidate with the MPO objective its ζ
  * defines) and evaluates each → one {@link CandidateFitness} per candidate. A candidate whose training

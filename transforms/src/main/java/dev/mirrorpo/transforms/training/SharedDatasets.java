@@ -9,7 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Datasets loaded once per worker JVM and shared read-only by every cell that trains on them
- * (DESIGN §9): a paper-size dataset takes seconds to read and hundreds of MB to hold.
+ * (docs/design.md §10): a paper-size dataset takes seconds to read and hundreds of MB to hold.
  */
 public final class SharedDatasets {
   /** A dataset in memory with the statistics of its observations (the normaliser of a fresh policy). */
