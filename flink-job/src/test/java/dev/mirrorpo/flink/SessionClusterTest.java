@@ -14,7 +14,6 @@ import dev.mirrorpo.schemas.CandidateFitness;
 import dev.mirrorpo.schemas.PreferencePair;
 import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
 import dev.mirrorpo.transforms.io.ParquetRows;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

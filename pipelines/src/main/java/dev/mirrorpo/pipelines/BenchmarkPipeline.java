@@ -13,7 +13,6 @@ import dev.mirrorpo.transforms.io.ParquetRows;
 import dev.mirrorpo.transforms.io.FileIoLeftovers;
 import dev.mirrorpo.transforms.io.WriteSingleParquetFile;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -200,12 +200,6 @@ public final class MlflowTracking implements AutoCloseable {
     client.logBatch(runId, batch, List.of(), List.of());
   }
 
-  public void setTags(String runId, Map<String, String> tags) {
-    List<RunTag> batch = new ArrayList<>();
-    tags.forEach((k, v) -> batch.add(tag(k, v)));
-    client.logBatch(runId, List.of(), List.of(), batch);
-  }
-
   public void finish(String runId, boolean failed) {
     client.setTerminated(runId, failed ? RunStatus.FAILED : RunStatus.FINISHED);
   }

@@ -148,11 +148,6 @@ public final class GaussianPolicy implements AutoCloseable {
     };
   }
 
-  /** Deterministic play: a = μ(s). */
-  public PolicyFactory meanPolicy() {
-    return episodeSeeds -> (observations, running) -> distribution(observations).mean();
-  }
-
   /** One Gaussian sample per row, row i from {@code streams[i]}. */
   public float[] sample(float[] rawObservations, SplittableRandom[] streams) {
     Distribution distribution = distribution(rawObservations);

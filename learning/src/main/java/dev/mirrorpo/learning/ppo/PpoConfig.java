@@ -63,11 +63,6 @@ public record PpoConfig(
     return (int) ((totalSteps + batchSize() - 1) / batchSize());
   }
 
-  public PpoConfig withTotalSteps(long steps) {
-    return new PpoConfig(steps, numEnvs, stepsPerEnv, learningRate, annealLearningRate, gamma, gaeLambda,
-        minibatches, epochs, clip, valueCoefficient, entropyCoefficient, maxGradNorm, maxEpisodeSteps);
-  }
-
   public PpoConfig withEnvs(int envs, int stepsPerEnvironment) {
     return new PpoConfig(totalSteps, envs, stepsPerEnvironment, learningRate, annealLearningRate, gamma, gaeLambda,
         minibatches, epochs, clip, valueCoefficient, entropyCoefficient, maxGradNorm, maxEpisodeSteps);
