@@ -66,7 +66,8 @@ test: setup build
 check-reproducible: build
 	@bin/mirrorpo reproducibility check
 
-bench: build
+# setup-python: bench-flink.sh reads the fitness rows (Parquet) with the MLflow virtualenv's pyarrow.
+bench: build setup-python
 	@bin/mirrorpo envs bench --env hopper --json
 	@bin/mirrorpo envs bench --env ant --json
 	@bin/mirrorpo agents bench --env hopper --json
@@ -77,6 +78,7 @@ bench: build
 	@bin/mirrorpo objectives bench-population --dataset $(BENCH_DATASET) --members 1,2,4,8,16 --json
 	@scripts/bench-search.sh $(BENCH_DATASET)
 	@scripts/bench-numerics.sh $(BENCH_DATASET)
+	@scripts/bench-flink.sh $(BENCH_DATASET)
 
 # The trainer benchmark against the same loop in JAX on CPU (bench/reference/), jax in its own virtualenv.
 bench-reference: build $(BENCH_REFERENCE_VENV)/.installed

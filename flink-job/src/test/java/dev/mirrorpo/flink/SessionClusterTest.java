@@ -37,8 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The pipelines on a real standalone session cluster (scripts/flink-cluster.sh, 2 TaskManagers of one
  * slot each) against the DirectRunner: the same rows for a dataset, then for an ES generation as the
- * cluster's second job (the job that would fail if the native libraries came with each job), the
- * generation's batches trained on both TaskManagers, and a TaskManager killed mid-job.
+ * cluster's second job (the job that would fail if the native libraries came with each job) and on
+ * the embedded {@code [local]} cluster, the generation's batches trained on both TaskManagers, and a
+ * TaskManager killed mid-job.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SessionClusterTest {
@@ -76,7 +77,7 @@ class SessionClusterTest {
 
   @Test
   @Order(1)
-  void aDatasetThenAnEsGenerationAsTheSecondJobGiveTheDirectRunnersRowsWithBatchesOnBothTaskManagers() {
+  void aDatasetThenAnEsGenerationAsTheSecondJobGiveTheDirectRunnersRowsWithBatchesOnBothTaskManagersAndOnLocal() {
     Path direct = generate(preset, work.resolve("direct-dataset"), "--runner=DirectRunner");
     Path clustered = generate(preset, work.resolve("cluster-dataset"), onTheCluster());
     assertEquals(rows(direct), rows(clustered), "dataset rows on the cluster");
@@ -93,6 +94,10 @@ class SessionClusterTest {
     assertEquals(Set.of("taskmanager-1", "taskmanager-2"), batches.entrySet().stream()
         .filter(e -> e.getValue() > 0).map(Map.Entry::getKey).collect(Collectors.toSet()),
         "TaskManagers that trained batches: " + batches);
+
+    // Flink's embedded mini cluster in the driver JVM: the same rows again.
+    assertEquals(directFitness, fitness(search(direct, work.resolve("local-search"), "--runner=FlinkRunner",
+        "--flinkMaster=[local]", "--parallelism=2")), "fitness rows of the generation on --flinkMaster=[local]");
   }
 
   @Test

@@ -28,6 +28,9 @@ final class PipelineRuns {
   static void runToEnd(Pipeline pipeline, PipelineOptions options, String what, String unit, long total,
       Class<?> counterNamespace, String counter, String pipelineName, String consequence, PrintWriter progress) {
     FlinkSessionCluster.requireWorkerPaths(options);
+    // Beam's default job name is made once per options object, so every generation of a search would
+    // show under the same name in the Flink web UI; the label says which job it is.
+    options.setJobName("mirrorpo " + what);
     boolean direct = options.getRunner() == DirectRunner.class;
     if (direct) {
       options.as(DirectOptions.class).setBlockOnRun(false);
