@@ -137,6 +137,7 @@ class SessionClusterTest {
         () -> generate(preset, relative, onTheCluster())).getMessage();
     assertTrue(message.contains(relative + " is relative") && message.contains("every TaskManager"), message);
     assertEquals(before, cluster.lastJob(), "no job was submitted");
+    assertFalse(Files.exists(relative), "a refused output leaves no directory behind");
   }
 
   private String awaitRunning(String before) throws InterruptedException {

@@ -171,6 +171,8 @@ public final class DatasetPipeline {
     Plan plan = plan(DatasetConfig.load(Path.of(options.getConfig())), options);
     // The workers load the agents exactly like this; a bad agent is reported before anything starts.
     new PreferencePairGenerator(plan.spec()).close();
+    // Before the output directory exists: a refused path leaves nothing behind to block the next run.
+    FlinkSessionCluster.requireWorkerPaths(options);
     PreferenceDatasets.prepareOutput(out, options.getOverwrite());
 
     PairGenerationSpec spec = plan.spec();
