@@ -3,9 +3,9 @@ package dev.mirrorpo.flink;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorpo.pipelines.FlinkSessionCluster;
+import dev.mirrorpo.pipelines.ServiceScripts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Flink session cluster for a test, started and stopped with scripts/flink-cluster.sh (the
@@ -37,7 +36,7 @@ final class LocalFlinkCluster implements AutoCloseable {
 
   /** Starts a JobManager and {@code taskManagers} TaskManagers of {@code slots} slots; returns when all registered. */
   static LocalFlinkCluster start(Path directory, int taskManagers, int slots) {
-    LocalFlinkCluster cluster = new LocalFlinkCluster(directory, freePort(), freePort());
+    LocalFlinkCluster cluster = new LocalFlinkCluster(directory, ServiceScripts.freePort(), ServiceScripts.freePort());
     cluster.script("up", String.valueOf(taskManagers), String.valueOf(slots));
     return cluster;
   }
@@ -113,31 +112,24 @@ final class LocalFlinkCluster implements AutoCloseable {
     command[1] = action;
     command[2] = directory.toString();
     System.arraycopy(arguments, 0, command, 3, arguments.length);
+    Path log = directory.resolveSibling("flink-cluster.log");
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(directory.resolveSibling("flink-cluster.log").toFile()));
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().put("FLINK_REST_PORT", String.valueOf(restPort));
     builder.environment().put("FLINK_RPC_PORT", String.valueOf(rpcPort));
     try {
       Files.createDirectories(directory);
-      Process process = builder.start();
-      if (!process.waitFor(180, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        process.destroyForcibly();
-        throw new IllegalStateException("flink-cluster.sh " + action + " failed: "
-            + Files.readString(directory.resolveSibling("flink-cluster.log")));
-      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
+    ServiceScripts.run(builder, 180, () -> "flink-cluster.sh " + action + " failed: " + read(log));
   }
 
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
+  private static String read(Path log) {
+    try {
+      return Files.readString(log);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      return "(no log at " + log + ": " + e.getMessage() + ")";
     }
   }
 }

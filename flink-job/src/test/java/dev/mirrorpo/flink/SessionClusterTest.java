@@ -11,8 +11,6 @@ import dev.mirrorpo.pipelines.PreferenceDatasets;
 import dev.mirrorpo.pipelines.SearchPipeline;
 import dev.mirrorpo.pipelines.TestDatasets;
 import dev.mirrorpo.schemas.CandidateFitness;
-import dev.mirrorpo.schemas.PreferencePair;
-import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
 import dev.mirrorpo.transforms.io.ParquetRows;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -80,7 +78,7 @@ class SessionClusterTest {
   void aDatasetThenAnEsGenerationAsTheSecondJobGiveTheDirectRunnersRowsWithBatchesOnBothTaskManagersAndOnLocal() {
     Path direct = generate(preset, work.resolve("direct-dataset"), "--runner=DirectRunner");
     Path clustered = generate(preset, work.resolve("cluster-dataset"), onTheCluster());
-    assertEquals(rows(direct), rows(clustered), "dataset rows on the cluster");
+    assertEquals(TestDatasets.rows(direct), TestDatasets.rows(clustered), "dataset rows on the cluster");
 
     List<CandidateFitness> directFitness = fitness(search(direct, work.resolve("direct-search"),
         "--runner=DirectRunner"));
@@ -120,7 +118,7 @@ class SessionClusterTest {
     // A finished job keeps its failures: the loss is there, so the job finished through a restart.
     int failures = cluster.get("/jobs/" + running + "/exceptions").path("exceptionHistory").path("entries").size();
     assertTrue(failures >= 1, "the job recorded no failure, so the kill did not hit it");
-    assertEquals(rows(direct), rows(out), "rows after the restart");
+    assertEquals(TestDatasets.rows(direct), TestDatasets.rows(out), "rows after the restart");
     DatasetManifest manifest = DatasetManifest.read(PreferenceDatasets.manifestFile(out));
     assertEquals(manifest.files().size(), PreferenceDatasets.dataFiles(out).size(), "no duplicate or stray file");
     try (var listing = Files.list(PreferenceDatasets.dataDirectory(out))) {
@@ -182,15 +180,6 @@ class SessionClusterTest {
 
   private static DatasetPipeline.Origin origin() {
     return new DatasetPipeline.Origin("test", "unknown", "now");
-  }
-
-  private static List<PreferencePair> rows(Path dataset) {
-    List<PreferencePair> rows = new ArrayList<>();
-    for (Path file : PreferenceDatasets.dataFiles(dataset)) {
-      rows.addAll(PreferencePairFiles.readAll(file));
-    }
-    rows.sort(Comparator.comparingLong(PreferencePair::getPairIndex));
-    return rows;
   }
 
   /** Generation 0's rows without their timings, in candidate order. */

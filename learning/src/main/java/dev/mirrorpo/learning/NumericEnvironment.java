@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -135,7 +136,7 @@ public final class NumericEnvironment {
       properties.load(in);
       Map<String, String> pins = new TreeMap<>();
       properties.stringPropertyNames().forEach(name -> pins.put(name, properties.getProperty(name).strip()));
-      return Map.copyOf(pins);
+      return Collections.unmodifiableMap(pins);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read numerics.env from the learning module's jar", e);
     }

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorpo.learning.data.RowsDigest;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.schemas.PreferencePair;
-import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -21,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -53,7 +51,7 @@ class DatasetPipelineTest {
         "pairs_per_chunk: 8");
     directDataset = work.resolve("direct");
     generate(directDataset, "--runner=DirectRunner", "--targetParallelism=2");
-    directRows = rows(directDataset);
+    directRows = TestDatasets.rows(directDataset);
   }
 
   private static DatasetManifest generate(Path out, String... beamArgs) {
@@ -64,15 +62,6 @@ class DatasetPipelineTest {
         new PrintWriter(new StringWriter()));
   }
 
-  private static List<PreferencePair> rows(Path dataset) {
-    List<PreferencePair> rows = new ArrayList<>();
-    for (Path file : PreferenceDatasets.dataFiles(dataset)) {
-      rows.addAll(PreferencePairFiles.readAll(file));
-    }
-    rows.sort(Comparator.comparingLong(PreferencePair::getPairIndex));
-    return rows;
-  }
-
   @Test
   void theSameRowsOnFlinkAtParallelismOneAndTwoAsOnTheDirectRunner() {
     assertEquals(24, directRows.size());
@@ -81,7 +70,7 @@ class DatasetPipelineTest {
       DatasetManifest manifest = generate(out, "--runner=FlinkRunner", "--flinkMaster=[local]",
           "--parallelism=" + parallelism);
       assertEquals("FlinkRunner", manifest.runner());
-      assertEquals(directRows, rows(out), "rows on Flink at parallelism " + parallelism);
+      assertEquals(directRows, TestDatasets.rows(out), "rows on Flink at parallelism " + parallelism);
       assertEquals(PreferenceDatasets.inspect(directDataset).rowsSha256(), manifest.rowsSha256(),
           "the rows digest does not depend on the runner's sharding");
     }

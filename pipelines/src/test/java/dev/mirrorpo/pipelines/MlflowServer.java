@@ -1,11 +1,7 @@
 package dev.mirrorpo.pipelines;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real MLflow tracking server for a test (the one `make setup` installs in .venv), on a free port
@@ -28,7 +24,7 @@ public final class MlflowServer implements AutoCloseable {
     if (!Files.isExecutable(ROOT.resolve(".venv").resolve("bin").resolve("mlflow"))) {
       throw new IllegalStateException("the MLflow server is not installed in .venv; run `make setup` first");
     }
-    int port = freePort();
+    int port = ServiceScripts.freePort();
     run(directory, port, "up");
     return new MlflowServer(directory, port);
   }
@@ -46,25 +42,7 @@ public final class MlflowServer implements AutoCloseable {
     ProcessBuilder builder = new ProcessBuilder("bash", SCRIPT.toString(), action, directory.toString())
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
     builder.environment().put("MLFLOW_PORT", Integer.toString(port));
-    try {
-      Process process = builder.start();
-      if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        process.destroyForcibly();
-        throw new IllegalStateException("mlflow-server.sh " + action + " failed; see " + directory.resolve("server.log"));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    ServiceScripts.run(builder, 120,
+        () -> "mlflow-server.sh " + action + " failed; see " + directory.resolve("server.log"));
   }
 }

@@ -6,12 +6,17 @@ import dev.mirrorpo.learning.policy.Agent;
 import dev.mirrorpo.learning.policy.AgentFile;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
 import dev.mirrorpo.learning.policy.PolicyArchitecture;
+import dev.mirrorpo.schemas.PreferencePair;
+import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 
-/** Untrained agent files and small presets for the dataset tests; nothing here reads agents/. */
+/** Untrained agent files, small presets and the rows of a dataset, for the dataset tests; nothing here reads agents/. */
 public final class TestDatasets {
   private TestDatasets() {}
 
@@ -49,5 +54,15 @@ public final class TestDatasets {
       throw new UncheckedIOException(e);
     }
     return file;
+  }
+
+  /** Every row of a dataset's files, in pair order. */
+  public static List<PreferencePair> rows(Path dataset) {
+    List<PreferencePair> rows = new ArrayList<>();
+    for (Path file : PreferenceDatasets.dataFiles(dataset)) {
+      rows.addAll(PreferencePairFiles.readAll(file));
+    }
+    rows.sort(Comparator.comparingLong(PreferencePair::getPairIndex));
+    return rows;
   }
 }
