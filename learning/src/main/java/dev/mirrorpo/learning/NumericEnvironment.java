@@ -110,15 +110,22 @@ public final class NumericEnvironment {
     return null;
   }
 
-  /** The flags of the first processor in /proc/cpuinfo, or null where the file does not exist. */
   private static String cpuFlags() {
+    return cpuInfo("flags");
+  }
+
+  /**
+   * A field of the first processor in /proc/cpuinfo ("model name", "flags", ...), or null where the file
+   * or the field does not exist.
+   */
+  public static String cpuInfo(String field) {
     Path cpuinfo = Path.of("/proc/cpuinfo");
     if (!Files.isReadable(cpuinfo)) {
       return null;
     }
     try {
       return Files.readAllLines(cpuinfo, StandardCharsets.UTF_8).stream()
-          .filter(line -> line.startsWith("flags"))
+          .filter(line -> line.startsWith(field))
           .map(line -> line.substring(line.indexOf(':') + 1).strip())
           .findFirst().orElse(null);
     } catch (IOException e) {

@@ -118,17 +118,17 @@ public final class Reproducibility {
     options.setConfig(preset.toString());
     options.setOut(dataset.toString());
     options.setOverwrite(true);
+    // The generation read every row back to write its manifest: the digest and the summary are there.
     DatasetManifest manifest = DatasetPipeline.generate(options, origin, progress);
-    PreferenceDatasets.Inspection inspection = PreferenceDatasets.inspect(dataset);
 
     SearchConfig search = SearchConfig.load(preset);
     CellSettings settings = shortTraining(search.training().cellSettings(manifest.config().task()));
     List<Digest> digests = new ArrayList<>();
     if (wanted(only, "quick-dataset")) {
-      digests.add(new Digest("quick-dataset", inspection.rowsSha256(), String.format(Locale.ROOT,
-          "%d pairs, mean length %.4f, mean returns chosen %.6f, rejected %.6f", inspection.statistics().pairs(),
-          inspection.statistics().meanLength(), inspection.statistics().meanChosenReturn(),
-          inspection.statistics().meanRejectedReturn())));
+      DatasetManifest.Summary summary = manifest.summary();
+      digests.add(new Digest("quick-dataset", manifest.rowsSha256(), String.format(Locale.ROOT,
+          "%d pairs, mean length %.4f, mean returns chosen %.6f, rejected %.6f", manifest.counts().pairs(),
+          summary.meanLength(), summary.meanChosenReturn(), summary.meanRejectedReturn())));
     }
     if (wanted(only, "orpo-training")) {
       digests.add(training("orpo-training", settings, dataset,
@@ -174,25 +174,18 @@ public final class Reproducibility {
 
   /** This machine's CPU model and its vector instruction sets, from /proc/cpuinfo. */
   public static String machine() {
-    try {
-      List<String> lines = Files.readAllLines(Path.of("/proc/cpuinfo"), StandardCharsets.UTF_8);
-      String model = field(lines, "model name");
-      String flags = field(lines, "flags");
-      List<String> vector = new ArrayList<>();
-      for (String flag : flags.split(" ")) {
-        if (flag.equals("avx2") || flag.equals("fma") || flag.equals("avx512f") || flag.startsWith("amx")) {
-          vector.add(flag);
-        }
-      }
-      return model + " (" + String.join(" ", vector) + ")";
-    } catch (IOException e) {
+    String model = NumericEnvironment.cpuInfo("model name");
+    String flags = NumericEnvironment.cpuInfo("flags");
+    if (model == null || flags == null) {
       return System.getProperty("os.arch");
     }
-  }
-
-  private static String field(List<String> cpuinfo, String name) {
-    return cpuinfo.stream().filter(line -> line.startsWith(name))
-        .map(line -> line.substring(line.indexOf(':') + 1).strip()).findFirst().orElse("");
+    List<String> vector = new ArrayList<>();
+    for (String flag : flags.split(" ")) {
+      if (flag.equals("avx2") || flag.equals("fma") || flag.equals("avx512f") || flag.startsWith("amx")) {
+        vector.add(flag);
+      }
+    }
+    return model + " (" + String.join(" ", vector) + ")";
   }
 
   private static boolean wanted(Set<String> only, String name) {
