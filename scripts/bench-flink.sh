@@ -5,7 +5,7 @@
 # overhead, measured two ways: wall time minus the candidates' own train + evaluate seconds spread over
 # the slots (everything the cluster adds: jar upload, scheduling, I/O, the wait for the slower batch),
 # and the JobManager's delay from the job's submission to its first task; and the batches each
-# TaskManager trained (records into the training step). One JSON line. The clusters run
+# TaskManager trained (fitness rows out of the training step). One JSON line. The clusters run
 # on free ports under a temporary directory and are stopped on exit; no MLflow.
 # Usage: bench-flink.sh DATASET
 set -euo pipefail
@@ -51,10 +51,10 @@ print(a.getsockname()[1], b.getsockname()[1])')
   job=$(python3 -c 'import json, sys
 print(max(json.load(open(sys.argv[1]))["jobs"], key=lambda j: j["start-time"])["jid"])' "$work/$name.jobs.json")
   curl -sf "http://127.0.0.1:$rest/jobs/$job" >"$work/$name.job.json"
-  # Which TaskManager trained how many batches: Beam's Reshuffle picks them at random.
+  # Which TaskManager trained how many candidates: the fitness rows each one's training step wrote.
   local vertex
   vertex=$(python3 -c 'import json, sys
-print(next(v["id"] for v in json.load(open(sys.argv[1]))["vertices"] if "SpreadBatchesOverWorkers/Values" in v["name"]))' \
+print(next(v["id"] for v in json.load(open(sys.argv[1]))["vertices"] if "TrainAndEvaluateBatches" in v["name"]))' \
     "$work/$name.job.json")
   curl -sf "http://127.0.0.1:$rest/jobs/$job/vertices/$vertex/taskmanagers" >"$work/$name.batches.json"
   "$root/scripts/flink-cluster.sh" down "$cluster" >/dev/null
@@ -79,7 +79,7 @@ def measured(name, slots=None):
         figures.update({"job_seconds": round(job["duration"] / 1000, 2),
                         "overhead_seconds": round(summary["seconds"] - work_seconds / slots, 2),
                         "submission_to_first_task_seconds": round((first_task - job["start-time"]) / 1000, 2),
-                        "batches_by_taskmanager": {tm["taskmanager-id"]: tm["metrics"]["read-records"]
+                        "candidates_by_taskmanager": {tm["taskmanager-id"]: tm["metrics"]["write-records"]
                             for tm in json.load(open(f"{work}/{name}.batches.json"))["taskmanagers"]}})
     return summary, figures
 direct, direct_figures = measured("direct")

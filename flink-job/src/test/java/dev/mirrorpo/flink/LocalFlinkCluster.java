@@ -86,14 +86,14 @@ final class LocalFlinkCluster implements AutoCloseable {
     return last;
   }
 
-  /** Records read, per TaskManager, by the job's vertex whose name contains {@code step}. */
-  Map<String, Long> recordsReadByTaskManager(String job, String step) {
+  /** Records written, per TaskManager, by the job's vertex whose name contains {@code step}. */
+  Map<String, Long> recordsWrittenByTaskManager(String job, String step) {
     for (JsonNode vertex : get("/jobs/" + job).path("vertices")) {
       if (vertex.path("name").asText().contains(step)) {
         Map<String, Long> read = new HashMap<>();
         for (JsonNode tm : get("/jobs/" + job + "/vertices/" + vertex.path("id").asText() + "/taskmanagers")
             .path("taskmanagers")) {
-          read.merge(tm.path("taskmanager-id").asText(), tm.path("metrics").path("read-records").asLong(), Long::sum);
+          read.merge(tm.path("taskmanager-id").asText(), tm.path("metrics").path("write-records").asLong(), Long::sum);
         }
         return read;
       }

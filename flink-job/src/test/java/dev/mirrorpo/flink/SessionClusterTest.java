@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.mirrorpo.pipelines.DatasetManifest;
 import dev.mirrorpo.pipelines.DatasetPipeline;
 import dev.mirrorpo.pipelines.PreferenceDatasets;
@@ -20,10 +21,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The pipelines on a real standalone session cluster (scripts/flink-cluster.sh, 2 TaskManagers of one
  * slot each) against the DirectRunner: the same rows for a dataset, then for an ES generation as the
  * cluster's second job (the job that would fail if the native libraries came with each job) and on
- * the embedded {@code [local]} cluster, the generation's batches trained on both TaskManagers, and a
+ * the embedded {@code [local]} cluster, the generation's batches shared out evenly over the TaskManagers, and a
  * TaskManager killed mid-job.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -50,13 +49,14 @@ class SessionClusterTest {
     cluster = LocalFlinkCluster.start(work.resolve("flink"), 2, 1);
     TestDatasets.agent(work, "target", "hopper", 1, null);
     TestDatasets.agent(work, "original", "hopper", 2, null);
-    // 16 candidates in batches of one: Reshuffle's random keys put all 16 on one slot with probability 2⁻¹⁵.
+    // 16 candidates in 2 batches of 8: each slot asks for a batch when it starts and for the next only when
+    // it has finished, so each of the 2 slots trains one.
     preset = TestDatasets.preset(work, "tiny", "hopper", "target.agent.json", "original.agent.json",
         "pairs: 8", "length: 30", "seed: 3", "temperature: 1.0", "rollout_batch: 4", "pairs_per_chunk: 4",
         "search:",
         "  generations: 1",
         "  pairs: 8",
-        "  candidates_per_batch: 1",
+        "  candidates_per_batch: 8",
         "  sigma: 0.05",
         "  trainer: {epochs: 2, sft_epochs: 1}",
         "  evaluation: {episodes: 3, seed: 5, length: 40}");
@@ -86,12 +86,11 @@ class SessionClusterTest {
     assertEquals(16, directFitness.size());
     assertEquals(directFitness, clusterFitness, "fitness rows of the generation on the cluster");
 
-    Map<String, Long> batches = cluster.recordsReadByTaskManager(cluster.lastJob(),
-        "TrainAndEvaluateCandidates/SpreadBatchesOverWorkers/Values");
-    assertEquals(16, batches.values().stream().mapToLong(Long::longValue).sum(), batches.toString());
-    assertEquals(Set.of("taskmanager-1", "taskmanager-2"), batches.entrySet().stream()
-        .filter(e -> e.getValue() > 0).map(Map.Entry::getKey).collect(Collectors.toSet()),
-        "TaskManagers that trained batches: " + batches);
+    // The fitness rows each TaskManager's training step wrote: the batches were shared out evenly.
+    Map<String, Long> candidates = cluster.recordsWrittenByTaskManager(cluster.lastJob(),
+        "TrainAndEvaluateCandidates/TrainAndEvaluateBatches");
+    assertEquals(Map.of("taskmanager-1", 8L, "taskmanager-2", 8L), candidates,
+        "candidates trained per TaskManager");
 
     // Flink's embedded mini cluster in the driver JVM: the same rows again.
     assertEquals(directFitness, fitness(search(direct, work.resolve("local-search"), "--runner=FlinkRunner",
@@ -142,10 +141,14 @@ class SessionClusterTest {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
       String job = cluster.lastJob();
-      // Tasks deployed on both TaskManagers: the chunks are being generated.
-      if (job != null && !job.equals(before) && cluster.get("/jobs/" + job).path("status-counts")
-          .path("RUNNING").asInt() >= 2) {
-        return job;
+      // The roll-out step running on both TaskManagers: the chunks are being generated.
+      if (job != null && !job.equals(before)) {
+        for (JsonNode vertex : cluster.get("/jobs/" + job).path("vertices")) {
+          if (vertex.path("name").asText().contains("RollOutAndJudgeEachChunk")
+              && vertex.path("tasks").path("RUNNING").asInt() >= 2) {
+            return job;
+          }
+        }
       }
       Thread.sleep(200);
     }

@@ -5,23 +5,20 @@ import dev.mirrorpo.learning.training.TrainingResult;
 import dev.mirrorpo.schemas.BenchmarkResult;
 import dev.mirrorpo.transforms.training.CellSettings;
 import dev.mirrorpo.transforms.training.TrainAndEvaluate;
+import dev.mirrorpo.transforms.work.WorkItems;
 import java.util.List;
 import java.util.TreeMap;
-import org.apache.beam.sdk.coders.SerializableCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * Benchmark cells → Reshuffle → train offline with the cell's objective (a known one, or a discovered MPO
- * objective whose ζ the cell carries) and evaluate online with the true reward → one {@link BenchmarkResult}
+ * Benchmark cells, handed to the workers one at a time as they become free ({@link WorkItems}) → train
+ * offline with the cell's objective (a known one, or a discovered MPO objective whose ζ the cell carries)
+ * and evaluate online with the true reward → one {@link BenchmarkResult}
  * per cell. A cell whose training diverges yields a result with status DIVERGED and a NaN return; it never
  * fails the pipeline.
  */
@@ -43,29 +40,27 @@ public final class TrainAndEvaluateCells extends PTransform<PBegin, PCollection<
 
   @Override
   public PCollection<BenchmarkResult> expand(PBegin begin) {
-    return begin
-        .apply("Cells", Create.of(cells).withCoder(SerializableCoder.of(BenchmarkCell.class)))
-        .apply("SpreadCellsOverWorkers", Reshuffle.viaRandomKey())
-        .apply("TrainAndEvaluate", ParDo.of(new TrainAndEvaluateFn(settings)))
-        .setCoder(AvroCoder.specific(BenchmarkResult.class));
+    return begin.apply("TrainAndEvaluateEachCell", WorkItems.of(cells, new TrainAndEvaluateCell(settings),
+        AvroCoder.specific(BenchmarkResult.class)));
   }
 
-  static final class TrainAndEvaluateFn extends DoFn<BenchmarkCell, BenchmarkResult> {
+  static final class TrainAndEvaluateCell implements WorkItems.Work<BenchmarkCell, BenchmarkResult> {
     private final Counter cellsDone = Metrics.counter(TrainAndEvaluateCells.class, CELLS_COUNTER);
     private final CellSettings settings;
 
-    TrainAndEvaluateFn(CellSettings settings) {
+    TrainAndEvaluateCell(CellSettings settings) {
       this.settings = settings;
     }
 
-    @ProcessElement
-    public void processElement(@Element BenchmarkCell cell, OutputReceiver<BenchmarkResult> out) {
-      out.output(run(cell, settings));
+    @Override
+    public List<BenchmarkResult> run(BenchmarkCell cell) {
+      BenchmarkResult result = TrainAndEvaluateCells.run(cell, settings);
       cellsDone.inc();
+      return List.of(result);
     }
   }
 
-  /** Trains and evaluates one cell; the pure core of the DoFn. */
+  /** Trains and evaluates one cell; the pure core of the work. */
   static BenchmarkResult run(BenchmarkCell cell, CellSettings settings) {
     Objective objective = cell.objective();
     TrainAndEvaluate.Outcome outcome = TrainAndEvaluate.run(settings, cell.datasetPath(), objective, cell.seed());

@@ -9,26 +9,23 @@ import dev.mirrorpo.learning.mpo.MpoPopulation;
 import dev.mirrorpo.schemas.CandidateFitness;
 import dev.mirrorpo.transforms.training.CellSettings;
 import dev.mirrorpo.transforms.training.TrainAndEvaluate;
+import dev.mirrorpo.transforms.work.WorkItems;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
 import org.apache.beam.sdk.metrics.Counter;
 import org.apache.beam.sdk.metrics.Metrics;
-import org.apache.beam.sdk.transforms.Create;
-import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
-import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.Reshuffle;
 import org.apache.beam.sdk.values.PBegin;
 import org.apache.beam.sdk.values.PCollection;
 
 /**
- * One ES generation (docs/design.md §10): batches of candidates → Reshuffle → each worker regenerates its batch's
- * parameters ζ ± σε from the search state (ε is never shipped), trains the batch's policies together as one
- * batched program ({@link TrainAndEvaluate#runPopulation}, each candidate with the MPO objective its ζ
- * defines) and evaluates each → one {@link CandidateFitness} per candidate. A candidate whose training
+ * One ES generation (docs/design.md §10): batches of candidates, handed to the workers one at a time as they
+ * become free ({@link WorkItems}) → each worker regenerates its batch's parameters ζ ± σε from the search
+ * state (ε is never shipped), trains the batch's policies together as one batched program
+ * ({@link TrainAndEvaluate#runPopulation}, each candidate with the MPO objective its ζ defines) and
+ * evaluates each → one {@link CandidateFitness} per candidate. A candidate whose training
  * diverges yields status DIVERGED and NaN fitness; the generation goes on.
  *
  * <p>Batch b holds candidates [b·B, (b + 1)·B) of {@link OpenAiEs#ask}'s order. A candidate trains the same
@@ -41,7 +38,7 @@ public final class TrainAndEvaluateCandidates extends PTransform<PBegin, PCollec
   private final Generation generation;
 
   /**
-   * Everything a worker needs to train its batches, shipped with the DoFn.
+   * Everything a worker needs to train its batches, shipped with the work.
    *
    * @param stateJson the search state whose generation's candidates to train
    * @param trainingSeed the inner training's seed, the same for every candidate of the generation (common
@@ -76,46 +73,37 @@ public final class TrainAndEvaluateCandidates extends PTransform<PBegin, PCollec
     for (int batch = 0; batch * generation.batchSize() < candidates; batch++) {
       batches.add(batch);
     }
-    return begin
-        .apply("CandidateBatches", Create.of(batches).withCoder(VarIntCoder.of()))
-        .apply("SpreadBatchesOverWorkers", Reshuffle.viaRandomKey())
-        .apply("TrainAndEvaluateBatch", ParDo.of(new TrainAndEvaluateBatchFn(generation)))
-        .setCoder(AvroCoder.specific(CandidateFitness.class));
+    return begin.apply("TrainAndEvaluateBatches", WorkItems.of(batches, new TrainAndEvaluateBatch(generation),
+        AvroCoder.specific(CandidateFitness.class)));
   }
 
-  static final class TrainAndEvaluateBatchFn extends DoFn<Integer, CandidateFitness> {
+  /** Regenerates batch b's candidates from the search state and trains and evaluates them together. */
+  static final class TrainAndEvaluateBatch implements WorkItems.Work<Integer, CandidateFitness> {
     private final Counter candidatesDone = Metrics.counter(TrainAndEvaluateCandidates.class, CANDIDATES_COUNTER);
     private final Generation generation;
-    private transient EsState state;
-    private transient OpenAiEs es;
 
-    TrainAndEvaluateBatchFn(Generation generation) {
+    TrainAndEvaluateBatch(Generation generation) {
       this.generation = generation;
     }
 
-    @Setup
-    public void setup() {
-      state = EsState.parse(generation.stateJson(), "the search state");
-      es = new OpenAiEs(state.config());
-    }
-
-    @ProcessElement
-    public void processElement(@Element Integer batch, OutputReceiver<CandidateFitness> out) {
+    @Override
+    public List<CandidateFitness> run(Integer batch) {
+      EsState state = EsState.parse(generation.stateJson(), "the search state");
+      OpenAiEs es = new OpenAiEs(state.config());
       int first = batch * generation.batchSize();
       int end = Math.min(state.config().candidates(), first + generation.batchSize());
       List<Candidate> candidates = new ArrayList<>();
       for (int index = first; index < end; index++) {
         candidates.add(es.candidate(state, index));
       }
-      for (CandidateFitness fitness : run(candidates, state.generation(), generation.mpo(), generation.settings(),
-          generation.datasetPath(), generation.trainingSeed())) {
-        out.output(fitness);
-        candidatesDone.inc();
-      }
+      List<CandidateFitness> fitness = TrainAndEvaluateCandidates.run(candidates, state.generation(),
+          generation.mpo(), generation.settings(), generation.datasetPath(), generation.trainingSeed());
+      candidatesDone.inc(fitness.size());
+      return fitness;
     }
   }
 
-  /** Trains and evaluates a batch of candidates; the pure core of the DoFn. */
+  /** Trains and evaluates a batch of candidates; the pure core of the work. */
   static List<CandidateFitness> run(List<Candidate> candidates, int generation, MpoConfig mpo, CellSettings settings,
       String datasetPath, long trainingSeed) {
     List<MpoObjective> objectives = new ArrayList<>();
