@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.mirrorpo.pipelines.DatasetManifest;
 import dev.mirrorpo.pipelines.DatasetPipeline;
 import dev.mirrorpo.pipelines.PreferenceDatasets;
 import dev.mirrorpo.pipelines.SearchPipeline;
 import dev.mirrorpo.pipelines.TestDatasets;
 import dev.mirrorpo.schemas.CandidateFitness;
+import dev.mirrorpo.transforms.datasets.DatasetManifest;
 import dev.mirrorpo.transforms.io.ParquetRows;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,9 +1,9 @@
 package dev.mirrorpo.cli;
 
 import dev.mirrorpo.learning.data.DatasetStatistics;
-import dev.mirrorpo.pipelines.DatasetManifest;
 import dev.mirrorpo.pipelines.DatasetPipeline;
 import dev.mirrorpo.pipelines.PreferenceDatasets;
+import dev.mirrorpo.transforms.datasets.DatasetManifest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;
@@ -15,10 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** `mirrorpo dataset ...`: generate preference datasets with a Beam pipeline, inspect them. */
 @Command(name = "dataset", mixinStandardHelpOptions = true,

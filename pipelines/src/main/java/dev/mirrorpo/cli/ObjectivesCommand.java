@@ -8,8 +8,8 @@ import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.learning.training.PairedTrajectories;
 import dev.mirrorpo.learning.training.TrainerConfig;
 import dev.mirrorpo.pipelines.LandscapeImage;
-import dev.mirrorpo.pipelines.PreferenceDatasets;
 import dev.mirrorpo.transforms.datasets.PairedTrajectoriesReader;
+import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -19,9 +19,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** `mirrorpo objectives ...`: the preference-optimization objectives and their loss landscapes. */
 @Command(name = "objectives", mixinStandardHelpOptions = true,
@@ -312,12 +312,7 @@ final class ObjectivesCommand {
       throw new IllegalArgumentException("no dataset directory " + dataset
           + "; make one with 'mirrorpo dataset generate --config configs/quick.yaml --out " + dataset + "'");
     }
-    List<Path> files = PreferenceDatasets.dataFiles(dataset);
-    if (files.isEmpty()) {
-      throw new IllegalArgumentException(dataset + " holds no preference dataset (no Parquet files under "
-          + PreferenceDatasets.DATA + "/)");
-    }
-    return files;
+    return PreferencePairFiles.verified(dataset).files();
   }
 
   /** The reference must compute the trainer's loss, or its speed says nothing about ours. */

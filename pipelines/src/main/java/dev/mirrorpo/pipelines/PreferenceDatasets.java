@@ -3,7 +3,7 @@ package dev.mirrorpo.pipelines;
 import dev.mirrorpo.learning.data.DatasetStatistics;
 import dev.mirrorpo.learning.data.RowsDigest;
 import dev.mirrorpo.learning.io.Directories;
-import dev.mirrorpo.learning.io.Sha256;
+import dev.mirrorpo.transforms.datasets.DatasetManifest;
 import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
 import dev.mirrorpo.transforms.io.FileIoLeftovers;
 import java.io.IOException;
@@ -17,7 +17,7 @@ import java.util.List;
  * inspection.
  */
 public final class PreferenceDatasets {
-  public static final String MANIFEST = "manifest.json";
+  public static final String MANIFEST = DatasetManifest.FILE_NAME;
   public static final String DATA = PreferencePairFiles.DATA_DIRECTORY;
 
   private PreferenceDatasets() {}
@@ -76,9 +76,9 @@ public final class PreferenceDatasets {
     FileIoLeftovers.removeFrom(dataDirectory(dataset));
   }
 
-  /** The finished Parquet files of a dataset, in name order. */
+  /** The Parquet files a generation wrote under data/, in name order, before its manifest lists them. */
   public static List<Path> dataFiles(Path dataset) {
-    return PreferencePairFiles.inDataset(dataset);
+    return PreferencePairFiles.written(dataset);
   }
 
   /** Statistics and digest of every row of the files, in one pass. */
@@ -98,42 +98,14 @@ public final class PreferenceDatasets {
    * Verifies a dataset and reads its statistics from its rows.
    *
    * @throws IllegalArgumentException with one message if the directory holds no dataset, the
-   *     dataset is incomplete (no manifest), a file is missing, truncated or changed, or a file is
-   *     not readable Parquet
+   *     dataset is incomplete (no manifest), a file is missing, truncated, changed or not listed in the
+   *     manifest, or a file is not readable Parquet
    */
   public static Inspection inspect(Path dataset) {
-    if (!Files.isDirectory(dataset)) {
-      throw new IllegalArgumentException("no dataset directory " + dataset);
-    }
-    Path manifestFile = manifestFile(dataset);
-    if (!Files.exists(manifestFile) && !Files.exists(dataDirectory(dataset))) {
-      throw new IllegalArgumentException(dataset + " holds no dataset (no " + MANIFEST + ", no " + DATA + "/)");
-    }
-    if (!Files.exists(manifestFile)) {
-      throw new IllegalArgumentException("dataset " + dataset + " is incomplete: it has no " + MANIFEST
-          + " (the generation was interrupted or is still running); rerun 'mirrorpo dataset generate' with"
-          + " --overwrite");
-    }
-    DatasetManifest manifest = DatasetManifest.read(manifestFile);
-    long bytes = 0;
-    for (DatasetManifest.DataFile entry : manifest.files()) {
-      Path file = dataset.resolve(entry.name());
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException("dataset " + dataset + " is missing its file " + entry.name()
-            + "; regenerate the dataset");
-      }
-      long size = size(file);
-      if (size != entry.bytes()) {
-        throw new IllegalArgumentException("Parquet file " + file + " is " + size + " bytes but the manifest says "
-            + entry.bytes() + ": it is truncated or was replaced; regenerate the dataset");
-      }
-      if (!Sha256.ofFile(file).equals(entry.sha256())) {
-        throw new IllegalArgumentException("Parquet file " + file + " does not match its SHA-256 in the manifest:"
-            + " it is corrupt or was changed; regenerate the dataset");
-      }
-      bytes += size;
-    }
-    Scan scan = scan(manifest.files().stream().map(f -> dataset.resolve(f.name())).toList());
+    PreferencePairFiles.Verified verified = PreferencePairFiles.verified(dataset);
+    DatasetManifest manifest = verified.manifest();
+    long bytes = manifest.files().stream().mapToLong(DatasetManifest.DataFile::bytes).sum();
+    Scan scan = scan(verified.files());
     if (manifest.rowsSha256() != null && !manifest.rowsSha256().equals(scan.rowsSha256())) {
       throw new IllegalArgumentException("the rows of dataset " + dataset + " do not match the rows digest in its "
           + MANIFEST + " although every file matches its SHA-256: the manifest was edited; regenerate the dataset");

@@ -11,6 +11,7 @@ import dev.mirrorpo.learning.objectives.Objective;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.learning.training.TrainerConfig;
 import dev.mirrorpo.schemas.CandidateFitness;
+import dev.mirrorpo.transforms.datasets.DatasetManifest;
 import dev.mirrorpo.transforms.training.CellSettings;
 import dev.mirrorpo.transforms.training.TrainAndEvaluate;
 import java.io.IOException;

@@ -1,17 +1,21 @@
 package dev.mirrorpo.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.mirrorpo.pipelines.DatasetManifest;
 import dev.mirrorpo.pipelines.PreferenceDatasets;
 import dev.mirrorpo.pipelines.TestDatasets;
+import dev.mirrorpo.transforms.datasets.DatasetManifest;
+import dev.mirrorpo.transforms.training.SharedDatasets;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -136,6 +140,31 @@ class DatasetCommandTest {
     String notADataset = oneLineProblem(run("dataset", "inspect", work.resolve("nothing").toString()));
     assertTrue(notADataset.contains("no dataset directory"), notADataset);
     assertTrue(!Files.exists(work.resolve("x")), "bad input wrote nothing");
+  }
+
+  @Test
+  void aParquetFileTheManifestDoesNotListIsRefusedByInspectTheSearchAndEveryWorker() throws Exception {
+    Path dataset = work.resolve("with-stray");
+    Path other = work.resolve("stray-source");
+    for (Path out : List.of(dataset, other)) {
+      assertEquals(0, run("dataset", "generate", "--config", preset.toString(), "--pairs", "4", "--out",
+          out.toString()).exitCode());
+    }
+    // Same schema, other pairs: what a second run into the same directory, or a hand copy, leaves behind.
+    Path stray = PreferenceDatasets.dataDirectory(dataset).resolve("pairs-00099-of-00100.parquet");
+    Files.copy(PreferenceDatasets.dataFiles(other).get(0), stray);
+
+    // The workers read a dataset through the same check, so even a driver that skipped it trains on nothing else.
+    String problem = assertThrows(IllegalArgumentException.class, () -> SharedDatasets.get(dataset.toString()))
+        .getMessage();
+    assertTrue(problem.contains("data/pairs-00099-of-00100.parquet") && problem.contains("does not list"), problem);
+    String inspected = oneLineProblem(run("dataset", "inspect", dataset.toString()));
+    assertTrue(inspected.endsWith(problem), inspected);
+    Path search = work.resolve("stray-search");
+    String searched = oneLineProblem(run("evolve", "--config", preset.toString(), "--dataset", dataset.toString(),
+        "--out", search.toString(), "--generations", "1", "--mlflow-uri", "http://127.0.0.1:9"));
+    assertTrue(searched.endsWith(problem), searched);
+    assertFalse(Files.exists(search), "the refused search left a directory behind");
   }
 
   @Test

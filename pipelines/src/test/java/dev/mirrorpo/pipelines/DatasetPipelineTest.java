@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorpo.learning.data.RowsDigest;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.schemas.PreferencePair;
+import dev.mirrorpo.transforms.datasets.DatasetManifest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;

@@ -1,5 +1,6 @@
 package dev.mirrorpo.transforms.datasets;
 
+import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.schemas.PreferencePair;
 import dev.mirrorpo.schemas.SchemaVersions;
 import java.io.IOException;
@@ -46,8 +47,66 @@ public final class PreferencePairFiles {
     return rows;
   }
 
-  /** The finished Parquet files of the dataset in directory {@code dataset} (under data/), in name order. */
-  public static List<Path> inDataset(Path dataset) {
+  /** A dataset whose files were checked against its manifest, and those files in the manifest's order. */
+  public record Verified(DatasetManifest manifest, List<Path> files) {}
+
+  /**
+   * The dataset in {@code dataset}, exactly as its manifest vouches for it: every file it lists is there
+   * with its size and SHA-256, and data/ holds no other Parquet file of pairs. Training and inspection
+   * read these files and nothing else, so a file copied in beside the dataset (or left by another run)
+   * can never change what is trained on.
+   *
+   * @throws IllegalArgumentException one message naming the directory or file and what to do, if the
+   *     directory holds no dataset, the dataset is incomplete, or a file is missing, changed or unlisted
+   */
+  public static Verified verified(Path dataset) {
+    Path manifestFile = dataset.resolve(DatasetManifest.FILE_NAME);
+    if (!Files.isDirectory(dataset)) {
+      throw new IllegalArgumentException("no dataset directory " + dataset);
+    }
+    if (!Files.exists(manifestFile) && !Files.exists(dataset.resolve(DATA_DIRECTORY))) {
+      throw new IllegalArgumentException(dataset + " holds no dataset (no " + DatasetManifest.FILE_NAME + ", no "
+          + DATA_DIRECTORY + "/)");
+    }
+    if (!Files.exists(manifestFile)) {
+      throw new IllegalArgumentException("dataset " + dataset + " is incomplete: it has no "
+          + DatasetManifest.FILE_NAME + " (the generation was interrupted or is still running); rerun"
+          + " 'mirrorpo dataset generate' with --overwrite");
+    }
+    DatasetManifest manifest = DatasetManifest.read(manifestFile);
+    List<Path> files = new ArrayList<>();
+    for (DatasetManifest.DataFile entry : manifest.files()) {
+      Path file = dataset.resolve(entry.name());
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException("dataset " + dataset + " is missing its file " + entry.name()
+            + "; regenerate the dataset");
+      }
+      long size = size(file);
+      if (size != entry.bytes()) {
+        throw new IllegalArgumentException("Parquet file " + file + " is " + size + " bytes but the manifest says "
+            + entry.bytes() + ": it is truncated or was replaced; regenerate the dataset");
+      }
+      if (!Sha256.ofFile(file).equals(entry.sha256())) {
+        throw new IllegalArgumentException("Parquet file " + file + " does not match its SHA-256 in the manifest:"
+            + " it is corrupt or was changed; regenerate the dataset");
+      }
+      files.add(file.normalize());
+    }
+    for (Path file : written(dataset)) {
+      if (!files.contains(file.normalize())) {
+        throw new IllegalArgumentException("dataset " + dataset + " holds " + dataset.relativize(file)
+            + ", which its " + DatasetManifest.FILE_NAME + " does not list, so it is not part of the dataset:"
+            + " move it out of " + DATA_DIRECTORY + "/ or regenerate the dataset");
+      }
+    }
+    return new Verified(manifest, List.copyOf(files));
+  }
+
+  /**
+   * The Parquet files of pairs under data/ of {@code dataset}, in name order, whether or not a manifest
+   * lists them: what a generation wrote, before it describes them in the manifest.
+   */
+  public static List<Path> written(Path dataset) {
     Path data = dataset.resolve(DATA_DIRECTORY);
     if (!Files.isDirectory(data)) {
       return List.of();
@@ -59,6 +118,14 @@ public final class PreferencePairFiles {
           .toList();
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot list " + data + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read the size of " + file + ": " + e.getMessage(), e);
     }
   }
 

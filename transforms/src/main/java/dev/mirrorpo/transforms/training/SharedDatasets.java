@@ -19,13 +19,13 @@ public final class SharedDatasets {
 
   private SharedDatasets() {}
 
-  /** The dataset in {@code directory} (its data/*.parquet files), read on first use. */
+  /** The dataset in {@code directory} (the files its manifest lists, verified), read on first use. */
   public static Loaded get(String directory) {
     return LOADED.computeIfAbsent(directory, SharedDatasets::read);
   }
 
   private static Loaded read(String directory) {
-    PairedTrajectories trajectories = PairedTrajectoriesReader.read(PreferencePairFiles.inDataset(Path.of(directory)));
+    PairedTrajectories trajectories = PairedTrajectoriesReader.read(PreferencePairFiles.verified(Path.of(directory)).files());
     return new Loaded(trajectories, trajectories.observationStatistics());
   }
 }

@@ -1,4 +1,4 @@
-package dev.mirrorpo.pipelines;
+package dev.mirrorpo.transforms.datasets;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -35,6 +35,8 @@ public record DatasetManifest(
     long totalBytes,
     String rowsSha256,
     String numerics) {
+  /** Its name in the dataset directory. */
+  public static final String FILE_NAME = "manifest.json";
   public static final String FORMAT = "mirrorpo-preference-dataset";
   public static final int FORMAT_VERSION = 1;
 
