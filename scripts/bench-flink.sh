@@ -7,9 +7,11 @@
 # and the JobManager's delay from the job's submission to its first task; and the batches each
 # TaskManager trained (fitness rows out of the training step). One JSON line. The clusters run
 # on free ports under a temporary directory and are stopped on exit; no MLflow.
-# Usage: bench-flink.sh DATASET
+# Usage: bench-flink.sh DATASET [PAIRS]   (PAIRS: antithetic pairs per generation, the preset's 4 unless
+# given; 8 makes 16 candidates, 2 batches per slot on 2 × 1)
 set -euo pipefail
-dataset=${1:?usage: bench-flink.sh DATASET}
+dataset=${1:?usage: bench-flink.sh DATASET [PAIRS]}
+pairs=${2:-4}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 python=$root/.venv/bin/python
 # The fitness rows are Parquet; the MLflow virtualenv has pyarrow (through mlflow).
@@ -26,11 +28,14 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+preset=$work/quick-$pairs-pairs.yaml
+sed "s/^  pairs: 4 /  pairs: $pairs /" "$root/configs/quick.yaml" >"$preset"
+grep -q "^  pairs: $pairs " "$preset" || { echo "bench-flink: configs/quick.yaml has no search 'pairs: 4' line" >&2; exit 1; }
 
 generation() { # RUN_NAME BEAM_OPTIONS...
   local name=$1
   shift
-  "$root/bin/mirrorpo" evolve --config "$root/configs/quick.yaml" --dataset "$dataset" --out "$work/$name" \
+  "$root/bin/mirrorpo" evolve --config "$preset" --dataset "$dataset" --out "$work/$name" \
     --generations 1 --mlflow-uri http://127.0.0.1:9 "$@" >/dev/null 2>"$work/$name.log" \
     || { cat "$work/$name.log" >&2; exit 1; }
 }
@@ -63,7 +68,7 @@ print(next(v["id"] for v in json.load(open(sys.argv[1]))["vertices"] if "TrainAn
 generation direct --runner=DirectRunner
 on_cluster one 1
 on_cluster two 2
-"$python" - "$work" <<'PY'
+"$python" - "$work" "$pairs" <<'PY'
 import glob, json, sys
 import pyarrow.parquet as pq
 work = sys.argv[1]
@@ -85,7 +90,7 @@ def measured(name, slots=None):
 direct, direct_figures = measured("direct")
 one, one_figures = measured("one", 1)
 two, two_figures = measured("two", 2)
-print(json.dumps({"bench": "flink-generation", "preset": "configs/quick.yaml", "candidates": direct["candidates"],
+print(json.dumps({"bench": "flink-generation", "preset": "configs/quick.yaml", "pairs": int(sys.argv[2]), "candidates": direct["candidates"],
                   "direct": direct_figures, "cluster_1x1": one_figures, "cluster_2x1": two_figures,
                   "parallel_efficiency": round(one["seconds"] / (2 * two["seconds"]), 3),
                   "failed": direct["failed"] + one["failed"] + two["failed"]}))
