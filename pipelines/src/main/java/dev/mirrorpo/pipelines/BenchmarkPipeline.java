@@ -11,6 +11,7 @@ import dev.mirrorpo.transforms.benchmark.TrainAndEvaluateCells;
 import dev.mirrorpo.transforms.datasets.DatasetManifest;
 import dev.mirrorpo.transforms.io.FileIoLeftovers;
 import dev.mirrorpo.transforms.io.ParquetRows;
+import dev.mirrorpo.transforms.io.SealedFiles;
 import dev.mirrorpo.transforms.io.WriteSingleParquetFile;
 import dev.mirrorpo.transforms.training.CellSettings;
 import java.io.PrintWriter;
@@ -39,6 +40,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 public final class BenchmarkPipeline {
   static final String RESULTS = "results";
   static final String RESULTS_PREFIX = "results";
+  /** What the results files hold, for messages. */
+  private static final String RESULT_ROWS = "benchmark results";
   static final String DATASETS = "datasets";
   static final String SUMMARY = "benchmark.json";
 
@@ -252,12 +255,12 @@ public final class BenchmarkPipeline {
    * if there are none.
    */
   private static List<BenchmarkResult> existingResults(Path directory, List<BenchmarkCell> cells) {
-    List<Path> files = resultFiles(directory);
+    List<Path> files = SealedFiles.verified(directory, RESULTS_PREFIX, RESULT_ROWS);
     if (files.isEmpty()) {
       return null;
     }
     List<BenchmarkResult> rows = new ArrayList<>();
-    files.forEach(file -> rows.addAll(ParquetRows.read(file, BenchmarkResult.class, "benchmark results")));
+    files.forEach(file -> rows.addAll(ParquetRows.read(file, BenchmarkResult.class, RESULT_ROWS)));
     Set<String> planned = new HashSet<>();
     cells.forEach(cell -> planned.add(cell.datasetSha256() + " " + cell.key()));
     Set<String> found = new HashSet<>();
@@ -268,10 +271,6 @@ public final class BenchmarkPipeline {
           + " to train again");
     }
     return rows;
-  }
-
-  private static List<Path> resultFiles(Path directory) {
-    return ParquetRows.files(directory, RESULTS_PREFIX);
   }
 
   private static List<BenchmarkResult> trainAndEvaluate(Options options, Dataset dataset, List<BenchmarkCell> cells,
@@ -289,8 +288,10 @@ public final class BenchmarkPipeline {
         TrainAndEvaluateCells.class, TrainAndEvaluateCells.CELLS_COUNTER, "benchmark", "dataset " + dataset.name()
             + " has no results; results of finished datasets are in " + resultsDirectory.getParent(), progress);
     FileIoLeftovers.removeFrom(resultsDirectory);
+    SealedFiles.seal(resultsDirectory, RESULTS_PREFIX);
     List<BenchmarkResult> rows = new ArrayList<>();
-    resultFiles(resultsDirectory).forEach(file -> rows.addAll(ParquetRows.read(file, BenchmarkResult.class, "benchmark results")));
+    SealedFiles.verified(resultsDirectory, RESULTS_PREFIX, RESULT_ROWS)
+        .forEach(file -> rows.addAll(ParquetRows.read(file, BenchmarkResult.class, RESULT_ROWS)));
     progress.printf(Locale.ROOT, "benchmark: %s done, %d cells in %s → %s%n", dataset.name(), rows.size(),
         ProgressDisplay.duration((System.nanoTime() - started) / 1e9), resultsDirectory);
     progress.flush();

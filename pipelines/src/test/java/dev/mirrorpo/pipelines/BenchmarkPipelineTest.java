@@ -10,6 +10,7 @@ import dev.mirrorpo.learning.mpo.MpoConfig;
 import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.schemas.BenchmarkResult;
 import dev.mirrorpo.transforms.io.ParquetRows;
+import dev.mirrorpo.transforms.io.SealedFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -161,6 +162,38 @@ class BenchmarkPipelineTest {
     Map<String, Double> onDirect = returnsByCell(first.results().stream()
         .filter(r -> r.getDataset().toString().equals("base")).toList());
     assertEquals(onDirect, returnsByCell(summary.results()));
+  }
+
+  @Test
+  void aResultsFileWithOneBitFlippedOrOneFileTooManyIsRefusedInsteadOfTabulated() throws IOException {
+    Path results = out.resolve(BenchmarkPipeline.RESULTS).resolve("base");
+    Path file = SealedFiles.verified(results, BenchmarkPipeline.RESULTS_PREFIX, "results").get(0);
+    byte[] original = Files.readAllBytes(file);
+    byte[] flipped = original.clone();
+    flipped[flipped.length / 2] ^= 1;
+    Path extra = results.resolve(BenchmarkPipeline.RESULTS_PREFIX + "-extra.parquet");
+    try {
+      Files.write(file, flipped);
+      String changed = refusedRerun().getMessage();
+      assertTrue(changed.contains(file.toString()) && changed.contains("SHA-256"), changed);
+
+      Files.write(file, original);
+      Files.copy(file, extra);
+      String unlisted = refusedRerun().getMessage();
+      assertTrue(unlisted.contains(extra.getFileName().toString()) && unlisted.contains("does not list"), unlisted);
+    } finally {
+      Files.write(file, original);
+      Files.deleteIfExists(extra);
+    }
+  }
+
+  private static IllegalArgumentException refusedRerun() {
+    BenchmarkPipeline.Options options = BenchmarkPipeline.options("--runner=DirectRunner");
+    options.setConfig(preset.toString());
+    options.setOut(out.toString());
+    options.setMlflowUri(mlflow.uri());
+    return assertThrows(IllegalArgumentException.class, () -> BenchmarkPipeline.run(options, new String[0],
+        new DatasetPipeline.Origin("test", "unknown", "now"), new PrintWriter(new StringWriter())));
   }
 
   @Test

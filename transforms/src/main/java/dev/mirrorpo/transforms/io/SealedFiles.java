@@ -1,0 +1,111 @@
+package dev.mirrorpo.transforms.io;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.mirrorpo.learning.io.AtomicFiles;
+import dev.mirrorpo.learning.io.Sha256;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The results files of a directory (PREFIX*.parquet), sealed once they are complete: checksums.json lists
+ * each with its size and SHA-256 and is written last, atomically. Reading them back goes through
+ * {@link #verified}, which reads exactly the listed files and refuses a changed, missing or unlisted one
+ * by name, so a flipped bit never becomes a number in a table.
+ */
+public final class SealedFiles {
+  /** The seal's name in its directory. */
+  public static final String SEAL = "checksums.json";
+  static final String FORMAT = "mirrorpo-checksums";
+
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+  private SealedFiles() {}
+
+  record Seal(String format, List<SealedFile> files) {}
+
+  record SealedFile(String name, long bytes, String sha256) {}
+
+  /** Seals the PREFIX*.parquet files now in {@code directory}. */
+  public static void seal(Path directory, String prefix) {
+    List<SealedFile> sealed = new ArrayList<>();
+    for (Path file : ParquetRows.files(directory, prefix)) {
+      sealed.add(new SealedFile(file.getFileName().toString(), size(file), Sha256.ofFile(file)));
+    }
+    try {
+      AtomicFiles.writeString(directory.resolve(SEAL), JSON.writeValueAsString(new Seal(FORMAT, sealed)));
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot write " + directory.resolve(SEAL) + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The sealed PREFIX*.parquet files of {@code directory}, verified; none if the directory holds neither
+   * such files nor a seal.
+   *
+   * @param what what the files hold, for messages ("benchmark results")
+   * @throws IllegalArgumentException one line naming the file and what to do, if the files are unsealed
+   *     (the run that wrote them was stopped before it finished) or a file is missing, changed or unlisted
+   */
+  public static List<Path> verified(Path directory, String prefix, String what) {
+    List<Path> present = ParquetRows.files(directory, prefix);
+    Path sealFile = directory.resolve(SEAL);
+    if (!Files.exists(sealFile)) {
+      if (present.isEmpty()) {
+        return List.of();
+      }
+      throw new IllegalArgumentException(directory + " holds " + what + " without " + SEAL
+          + " (the run that wrote them stopped before sealing them); delete " + directory + " to compute them again");
+    }
+    Seal seal = read(sealFile);
+    List<Path> files = new ArrayList<>();
+    for (SealedFile entry : seal.files()) {
+      Path file = directory.resolve(entry.name());
+      if (!Files.isRegularFile(file)) {
+        throw new IllegalArgumentException(directory + " is missing its " + what + " file " + entry.name()
+            + "; delete " + directory + " to compute them again");
+      }
+      if (size(file) != entry.bytes() || !Sha256.ofFile(file).equals(entry.sha256())) {
+        throw new IllegalArgumentException(what + " file " + file + " does not match its SHA-256 in " + SEAL
+            + ": it is corrupt or was changed; delete " + directory + " to compute them again");
+      }
+      files.add(file);
+    }
+    for (Path file : present) {
+      if (!files.contains(file)) {
+        throw new IllegalArgumentException(directory + " holds " + file.getFileName() + ", which its " + SEAL
+            + " does not list: move it out, or delete " + directory + " to compute the " + what + " again");
+      }
+    }
+    return files;
+  }
+
+  private static Seal read(Path file) {
+    try {
+      Seal seal = JSON.readValue(file.toFile(), Seal.class);
+      if (!FORMAT.equals(seal.format()) || seal.files() == null) {
+        throw new IllegalArgumentException(file + " is not a mirrorpo checksums file");
+      }
+      return seal;
+    } catch (IOException e) {
+      throw new IllegalArgumentException(file + " cannot be read (" + e.getMessage() + "); delete "
+          + file.getParent() + " to compute its files again", e);
+    }
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read the size of " + file + ": " + e.getMessage(), e);
+    }
+  }
+}
