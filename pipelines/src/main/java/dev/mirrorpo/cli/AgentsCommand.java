@@ -6,6 +6,7 @@ import dev.mirrorpo.envs.Task;
 import dev.mirrorpo.envs.Tasks;
 import dev.mirrorpo.envs.ThroughputBenchmark;
 import dev.mirrorpo.envs.VecEnv;
+import dev.mirrorpo.learning.io.Directories;
 import dev.mirrorpo.learning.policy.Agent;
 import dev.mirrorpo.learning.policy.AgentFile;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
@@ -17,10 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** `mirrorpo agents ...`: train reference agents with PPO and evaluate agent files. */
 @Command(name = "agents", mixinStandardHelpOptions = true,
@@ -51,6 +52,7 @@ final class AgentsCommand {
     }
     PpoConfig config = PpoConfig.cleanRl(steps).withEnvs(envs, 2048 / envs);
     String command = Provenance.command(spec.commandLine().getParseResult().originalArgs());
+    Directories.requireWritableFile(out, "--out");
     Path checkpointFile = Path.of(out + ".checkpoint");
     PrintWriter err = spec.commandLine().getErr();
     Ppo ppo;

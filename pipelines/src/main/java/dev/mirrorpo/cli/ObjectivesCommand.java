@@ -1,6 +1,7 @@
 package dev.mirrorpo.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.mirrorpo.learning.io.Directories;
 import dev.mirrorpo.learning.mpo.MpoConfig;
 import dev.mirrorpo.learning.objectives.LossLandscape;
 import dev.mirrorpo.learning.objectives.Objective;
@@ -68,6 +69,9 @@ final class ObjectivesCommand {
       @Option(names = "--json", description = "Print one JSON object: axes, loss and both gradient matrices.")
           boolean json,
       @Option(names = "--png", paramLabel = "FILE", description = "Write a heat map of the three matrices.") Path png) {
+    if (png != null) {
+      Directories.requireWritableFile(png, "--png");
+    }
     Objective objective = Objectives.create(algo, params == null ? Map.of() : params);
     GridSpec axis = GridSpec.parse(grid);
     LossLandscape landscape =

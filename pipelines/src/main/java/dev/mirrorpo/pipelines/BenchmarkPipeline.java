@@ -2,6 +2,7 @@ package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.learning.data.Quality;
 import dev.mirrorpo.learning.io.AtomicFiles;
+import dev.mirrorpo.learning.io.Directories;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.schemas.BenchmarkResult;
@@ -119,6 +120,7 @@ public final class BenchmarkPipeline {
     if (options.getConfig() == null || options.getOut() == null) {
       throw new IllegalArgumentException("a benchmark needs a preset (--config) and an output directory (--out)");
     }
+    Directories.requireCreatable(Path.of(options.getOut()), "--out");
     Path configFile = Path.of(options.getConfig());
     BenchmarkConfig config = BenchmarkConfig.load(configFile);
     List<String> algorithms = options.getAlgos() != null ? algorithms(options.getAlgos()) : config.algorithms();

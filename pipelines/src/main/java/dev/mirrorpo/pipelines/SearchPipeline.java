@@ -3,6 +3,7 @@ package dev.mirrorpo.pipelines;
 import dev.mirrorpo.learning.Seeds;
 import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.learning.es.OpenAiEs;
+import dev.mirrorpo.learning.io.Directories;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.learning.objectives.Objectives;
@@ -86,6 +87,7 @@ public final class SearchPipeline {
     if (options.getConfig() == null || options.getOut() == null) {
       throw new IllegalArgumentException("a search needs a preset (--config) and a run directory (--out)");
     }
+    Directories.requireCreatable(Path.of(options.getOut()), "--out");
     Path configFile = Path.of(options.getConfig());
     SearchConfig loaded = SearchConfig.load(configFile);
     SearchConfig config = options.getCandidatesPerBatch() == null ? loaded
