@@ -248,6 +248,6 @@ class ObjectivesCommandTest {
     CliRun empty = run("objectives", "bench", "--dataset", dir.toString(), "--seconds", "0.1");
     assertEquals(CommandLine.ExitCode.USAGE, empty.exitCode());
     assertEquals(1, empty.err().strip().lines().count(), empty.err());
-    assertTrue(empty.err().contains("holds no preference dataset"), empty.err());
+    assertTrue(empty.err().contains(dir + " holds no dataset (no manifest.json, no data/)"), empty.err());
   }
 }
