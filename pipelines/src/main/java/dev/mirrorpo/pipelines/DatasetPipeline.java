@@ -15,6 +15,7 @@ import dev.mirrorpo.schemas.SchemaVersions;
 import dev.mirrorpo.transforms.datasets.DatasetManifest;
 import dev.mirrorpo.transforms.datasets.GeneratePreferencePairs;
 import dev.mirrorpo.transforms.datasets.WritePreferencePairs;
+import dev.mirrorpo.transforms.io.ListedFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.math.BigDecimal;
@@ -237,7 +238,7 @@ public final class DatasetPipeline {
     List<DatasetManifest.DataFile> entries = new ArrayList<>();
     long bytes = 0;
     for (Path file : files) {
-      long size = PreferenceDatasets.size(file);
+      long size = ListedFiles.size(file);
       entries.add(new DatasetManifest.DataFile(out.relativize(file).toString(), size, Sha256.ofFile(file)));
       bytes += size;
     }

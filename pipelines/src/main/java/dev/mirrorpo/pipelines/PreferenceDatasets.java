@@ -113,14 +113,6 @@ public final class PreferenceDatasets {
     return new Inspection(manifest, scan.statistics(), scan.rowsSha256(), bytes);
   }
 
-  static long size(Path file) {
-    try {
-      return Files.size(file);
-    } catch (IOException e) {
-      throw failed("cannot read the size of " + file, e);
-    }
-  }
-
   /** Deletes a dataset directory and everything in it. */
   public static void delete(Path dataset) {
     try {

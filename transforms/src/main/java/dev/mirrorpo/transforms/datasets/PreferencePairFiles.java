@@ -1,8 +1,8 @@
 package dev.mirrorpo.transforms.datasets;
 
-import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.schemas.PreferencePair;
 import dev.mirrorpo.schemas.SchemaVersions;
+import dev.mirrorpo.transforms.io.ListedFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,32 +74,11 @@ public final class PreferencePairFiles {
           + " 'mirrorpo dataset generate' with --overwrite");
     }
     DatasetManifest manifest = DatasetManifest.read(manifestFile);
-    List<Path> files = new ArrayList<>();
-    for (DatasetManifest.DataFile entry : manifest.files()) {
-      Path file = dataset.resolve(entry.name());
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException("dataset " + dataset + " is missing its file " + entry.name()
-            + "; regenerate the dataset");
-      }
-      long size = size(file);
-      if (size != entry.bytes()) {
-        throw new IllegalArgumentException("Parquet file " + file + " is " + size + " bytes but the manifest says "
-            + entry.bytes() + ": it is truncated or was replaced; regenerate the dataset");
-      }
-      if (!Sha256.ofFile(file).equals(entry.sha256())) {
-        throw new IllegalArgumentException("Parquet file " + file + " does not match its SHA-256 in the manifest:"
-            + " it is corrupt or was changed; regenerate the dataset");
-      }
-      files.add(file.normalize());
-    }
-    for (Path file : written(dataset)) {
-      if (!files.contains(file.normalize())) {
-        throw new IllegalArgumentException("dataset " + dataset + " holds " + dataset.relativize(file)
-            + ", which its " + DatasetManifest.FILE_NAME + " does not list, so it is not part of the dataset:"
-            + " move it out of " + DATA_DIRECTORY + "/ or regenerate the dataset");
-      }
-    }
-    return new Verified(manifest, List.copyOf(files));
+    List<ListedFiles.Entry> entries = manifest.files().stream()
+        .map(f -> new ListedFiles.Entry(f.name(), f.bytes(), f.sha256())).toList();
+    List<Path> files = ListedFiles.verify(dataset, entries, written(dataset), "dataset " + dataset, "the manifest",
+        "regenerate the dataset");
+    return new Verified(manifest, files);
   }
 
   /**
@@ -118,14 +97,6 @@ public final class PreferencePairFiles {
           .toList();
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot list " + data + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static long size(Path file) {
-    try {
-      return Files.size(file);
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read the size of " + file + ": " + e.getMessage(), e);
     }
   }
 

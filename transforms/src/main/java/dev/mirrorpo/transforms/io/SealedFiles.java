@@ -30,15 +30,13 @@ public final class SealedFiles {
 
   private SealedFiles() {}
 
-  record Seal(String format, List<SealedFile> files) {}
-
-  record SealedFile(String name, long bytes, String sha256) {}
+  record Seal(String format, List<ListedFiles.Entry> files) {}
 
   /** Seals the PREFIX*.parquet files now in {@code directory}. */
   public static void seal(Path directory, String prefix) {
-    List<SealedFile> sealed = new ArrayList<>();
+    List<ListedFiles.Entry> sealed = new ArrayList<>();
     for (Path file : ParquetRows.files(directory, prefix)) {
-      sealed.add(new SealedFile(file.getFileName().toString(), size(file), Sha256.ofFile(file)));
+      sealed.add(new ListedFiles.Entry(file.getFileName().toString(), ListedFiles.size(file), Sha256.ofFile(file)));
     }
     try {
       AtomicFiles.writeString(directory.resolve(SEAL), JSON.writeValueAsString(new Seal(FORMAT, sealed)));
@@ -65,27 +63,8 @@ public final class SealedFiles {
       throw new IllegalArgumentException(directory + " holds " + what + " without " + SEAL
           + " (the run that wrote them stopped before sealing them); delete " + directory + " to compute them again");
     }
-    Seal seal = read(sealFile);
-    List<Path> files = new ArrayList<>();
-    for (SealedFile entry : seal.files()) {
-      Path file = directory.resolve(entry.name());
-      if (!Files.isRegularFile(file)) {
-        throw new IllegalArgumentException(directory + " is missing its " + what + " file " + entry.name()
-            + "; delete " + directory + " to compute them again");
-      }
-      if (size(file) != entry.bytes() || !Sha256.ofFile(file).equals(entry.sha256())) {
-        throw new IllegalArgumentException(what + " file " + file + " does not match its SHA-256 in " + SEAL
-            + ": it is corrupt or was changed; delete " + directory + " to compute them again");
-      }
-      files.add(file);
-    }
-    for (Path file : present) {
-      if (!files.contains(file)) {
-        throw new IllegalArgumentException(directory + " holds " + file.getFileName() + ", which its " + SEAL
-            + " does not list: move it out, or delete " + directory + " to compute the " + what + " again");
-      }
-    }
-    return files;
+    return ListedFiles.verify(directory, read(sealFile).files(), present, directory.toString(), SEAL,
+        "delete " + directory + " to compute the " + what + " again");
   }
 
   private static Seal read(Path file) {
@@ -98,14 +77,6 @@ public final class SealedFiles {
     } catch (IOException e) {
       throw new IllegalArgumentException(file + " cannot be read (" + e.getMessage() + "); delete "
           + file.getParent() + " to compute its files again", e);
-    }
-  }
-
-  private static long size(Path file) {
-    try {
-      return Files.size(file);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read the size of " + file + ": " + e.getMessage(), e);
     }
   }
 }
