@@ -10,10 +10,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A real Flink session cluster for a test, started and stopped with scripts/flink-cluster.sh (the
@@ -49,6 +52,19 @@ final class LocalFlinkCluster implements AutoCloseable {
   /** Starts one more TaskManager and returns when it registered. */
   void addTaskManager() {
     script("taskmanager");
+  }
+
+  /** The process ids of the TaskManagers started so far, running or not. */
+  Set<Long> taskManagerProcesses() {
+    try (DirectoryStream<Path> pids = Files.newDirectoryStream(directory, "taskmanager-*.pid")) {
+      Set<Long> processes = new HashSet<>();
+      for (Path pid : pids) {
+        processes.add(Long.parseLong(Files.readString(pid).trim()));
+      }
+      return processes;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Kills TaskManager {@code n} (1, 2, ...) with SIGKILL: no goodbye to the JobManager. */

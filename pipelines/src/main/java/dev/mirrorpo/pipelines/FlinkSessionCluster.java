@@ -26,7 +26,7 @@ import org.apache.beam.sdk.options.PipelineOptions;
 public final class FlinkSessionCluster {
   /** Where bin/mirrorpo and the tests say the project is, to find flink-job's jar and flink-conf/. */
   public static final String HOME_PROPERTY = "mirrorpo.home";
-  static final String JOB_JAR = "flink-job/target/mirrorpo-flink-job.jar";
+  public static final String JOB_JAR = "flink-job/target/mirrorpo-flink-job.jar";
   /** The options of the three pipelines that name data the workers read or write. */
   private static final List<String> WORKER_PATHS = List.of("out", "dataset", "datasets");
   private static final Duration ANSWER_WITHIN = Duration.ofSeconds(3);
@@ -49,7 +49,7 @@ public final class FlinkSessionCluster {
    *
    * @throws IllegalArgumentException naming the address if no cluster answers there or it has no slot
    */
-  static void prepare(PipelineOptions options) {
+  public static void prepare(PipelineOptions options) {
     if (!submitsTo(options)) {
       return;
     }
