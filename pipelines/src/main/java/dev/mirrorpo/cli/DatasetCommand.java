@@ -118,7 +118,20 @@ final class DatasetCommand {
 
     @Override
     public Integer call() {
-      PreferenceDatasets.Inspection inspection = PreferenceDatasets.inspect(dataset);
+      PreferenceDatasets.Inspection inspection;
+      try {
+        inspection = PreferenceDatasets.inspect(dataset);
+      } catch (IllegalArgumentException e) {
+        if (!json) {
+          throw e;
+        }
+        // A script reading the JSON line gets the refusal as JSON too, with the same exit code.
+        Map<String, Object> refusal = new LinkedHashMap<>();
+        refusal.put("dataset", dataset.toString());
+        refusal.put("error", e.getMessage());
+        spec.commandLine().getOut().println(Json.line(refusal));
+        return CommandLine.ExitCode.USAGE;
+      }
       DatasetManifest manifest = inspection.manifest();
       DatasetManifest.Config config = manifest.config();
       DatasetStatistics statistics = inspection.statistics();
@@ -185,7 +198,9 @@ final class DatasetCommand {
 
     @Override
     public Integer call() throws IOException {
-      Path dataset = Files.createTempDirectory("mirrorpo-dataset-bench");
+      Path temporary = Files.createTempDirectory("mirrorpo-dataset-bench");
+      // A directory inside it, so that the dataset's lock file beside it goes with it.
+      Path dataset = temporary.resolve("dataset");
       try {
         String command = Provenance.command(spec.commandLine().getParseResult().originalArgs());
         // Only the figures: the progress lines would interleave with the other benchmarks' JSON lines.
@@ -220,7 +235,7 @@ final class DatasetCommand {
               pairsPerSecond, stepsPerSecond, bytesPerPair);
         }
       } finally {
-        PreferenceDatasets.delete(dataset);
+        PreferenceDatasets.delete(temporary);
       }
       return 0;
     }

@@ -2,8 +2,13 @@ package dev.mirrorpo.cli;
 
 import dev.mirrorpo.envs.MujocoException;
 import dev.mirrorpo.learning.NumericEnvironment;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /** The `mirrorpo` command line. */
 @Command(
@@ -19,13 +24,25 @@ public final class Mirrorpo implements Runnable {
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
+  @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+      description = "Print the stack trace of a failure after its one-line message.")
+  boolean verbose;
+
   public static void main(String[] args) {
     String numerics = NumericEnvironment.problem();
     if (numerics != null) {
       System.err.println("mirrorpo: " + numerics);
       System.exit(FAILURE);
     }
-    System.exit(commandLine().execute(args));
+    AtomicBoolean ended = new AtomicBoolean();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      if (!ended.get()) {
+        System.err.println("mirrorpo: interrupted; " + Interruption.whatIsKept(args));
+      }
+    }));
+    int exitCode = commandLine().execute(args);
+    ended.set(true);
+    System.exit(exitCode);
   }
 
   /** The configured command line; tests run it in-process. */
@@ -42,12 +59,17 @@ public final class Mirrorpo implements Runnable {
 
   /**
    * Bad input and failures of a part we depend on are reported as one line naming the problem; a
-   * stack trace would bury the message. Anything else is a bug and keeps its stack trace.
+   * stack trace would bury the message (--verbose adds it). Anything else is a bug and keeps its stack
+   * trace.
    */
   private static int reportFailure(Exception e, CommandLine cli, CommandLine.ParseResult parsed) throws Exception {
-    if (e instanceof IllegalArgumentException || e instanceof IllegalStateException
-        || e instanceof MujocoException) {
+    if (e instanceof IllegalArgumentException || e instanceof IllegalStateException || e instanceof MujocoException
+        || e instanceof UncheckedIOException) {
       cli.getErr().println("mirrorpo " + cli.getCommandName() + ": " + e.getMessage());
+      if (Stream.iterate(parsed, Objects::nonNull, CommandLine.ParseResult::subcommand)
+          .anyMatch(command -> command.hasMatchedOption("--verbose"))) {
+        e.printStackTrace(cli.getErr());
+      }
       return e instanceof IllegalArgumentException ? CommandLine.ExitCode.USAGE : FAILURE;
     }
     throw e;

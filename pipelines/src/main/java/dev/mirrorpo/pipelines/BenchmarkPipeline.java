@@ -3,6 +3,7 @@ package dev.mirrorpo.pipelines;
 import dev.mirrorpo.learning.data.Quality;
 import dev.mirrorpo.learning.io.AtomicFiles;
 import dev.mirrorpo.learning.io.Directories;
+import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.schemas.BenchmarkResult;
@@ -120,7 +121,16 @@ public final class BenchmarkPipeline {
     if (options.getConfig() == null || options.getOut() == null) {
       throw new IllegalArgumentException("a benchmark needs a preset (--config) and an output directory (--out)");
     }
-    Directories.requireCreatable(Path.of(options.getOut()), "--out");
+    Path out = Path.of(options.getOut());
+    Directories.requireCreatable(out, "--out");
+    FlinkSessionCluster.requireWorkerPaths(options);
+    try (DirectoryLock lock = DirectoryLock.acquire(out, "benchmark")) {
+      return runLocked(options, beamArgs, origin, progress);
+    }
+  }
+
+  private static Summary runLocked(Options options, String[] beamArgs, DatasetPipeline.Origin origin,
+      PrintWriter progress) {
     Path configFile = Path.of(options.getConfig());
     BenchmarkConfig config = BenchmarkConfig.load(configFile);
     List<String> algorithms = options.getAlgos() != null ? algorithms(options.getAlgos()) : config.algorithms();
@@ -138,10 +148,15 @@ public final class BenchmarkPipeline {
         ? givenDatasets(options.getDatasets())
         : madeDatasets(config, configFile, out, beamArgs, origin, progress);
     Set<String> tasks = new HashSet<>();
-    datasets.forEach(d -> tasks.add(d.task()));
+    DatasetConfig preset = DatasetConfig.load(configFile);
+    for (Dataset dataset : datasets) {
+      preset.requireTask(dataset.task(), "dataset " + dataset.directory());
+      tasks.add(dataset.task());
+    }
     for (String task : tasks) {
       config.training().requireStartsOn(task, "benchmark.initial_policy");
     }
+    DiscoveredObjectives.noteTransfers(discovered, tasks, progress);
 
     List<BenchmarkResult> results = new ArrayList<>();
     MlflowLog mlflow = MlflowLog.open(MlflowTracking.resolveUri(options.getMlflowUri()), progress);

@@ -13,7 +13,8 @@ import java.nio.file.Path;
 /**
  * best.json: the best MPO objective found so far, enough to rebuild it: the MPO options and ζ (base64
  * float32, the layout of docs/mpo.md), with the fitness it earned, where, and the weights digest of the
- * policy it trained there ({@code policy_sha256}; null in files written before it existed).
+ * policy it trained there ({@code policy_sha256}) and the task of the search's dataset ({@code task}; both
+ * null in files written before they existed).
  */
 public record BestObjective(
     @JsonProperty("format") String format,
@@ -25,15 +26,16 @@ public record BestObjective(
     @JsonProperty("dimension") int dimension,
     @JsonProperty("zeta_base64_float32") String zeta,
     @JsonProperty("zeta_checksum") String checksum,
-    @JsonProperty("policy_sha256") String policySha256) {
+    @JsonProperty("policy_sha256") String policySha256,
+    @JsonProperty("task") String task) {
   static final String FORMAT = "mirrorpo-mpo-objective";
   private static final String WHERE = "a search writes its best objective to RUN_DIR/best.json (mirrorpo evolve"
       + " --out RUN_DIR)";
 
-  static BestObjective of(SearchConfig config, EsState.Best best, String policySha256) {
+  static BestObjective of(SearchConfig config, EsState.Best best, String policySha256, String task) {
     return new BestObjective(FORMAT, config.mpo(), best.fitness(), best.generation(), best.pairIndex(), best.sign(),
         best.parameters().length, FloatCodec.encode(best.parameters()), FloatCodec.checksum(best.parameters()),
-        policySha256);
+        policySha256, task);
   }
 
   /**

@@ -66,6 +66,19 @@ public record DatasetConfig(Path file, String task, Path target, Path original, 
         root.has("pairs_per_chunk") ? Math.toIntExact(root.wholeNumber("pairs_per_chunk")) : DEFAULT_PAIRS_PER_CHUNK);
   }
 
+  /**
+   * Refuses pairs of another task than the preset's: its agents, its initial policy and its training
+   * settings are for that task, and a result on other data would be reported under the preset's name.
+   *
+   * @param what the data, for the message ("--dataset DIR")
+   */
+  void requireTask(String datasetTask, String what) {
+    if (!task.equals(datasetTask)) {
+      throw new IllegalArgumentException(what + " holds " + datasetTask + " pairs, but the preset " + file + " is for "
+          + task + "; give a " + task + " dataset, or a preset for " + datasetTask);
+    }
+  }
+
   static Quality quality(ConfigSection section, String key) {
     try {
       return Quality.byLabel(section.text(key));

@@ -8,6 +8,8 @@ import dev.mirrorpo.learning.data.DatasetStatistics;
 import dev.mirrorpo.learning.data.PairGenerationSpec;
 import dev.mirrorpo.learning.data.PreferencePairGenerator;
 import dev.mirrorpo.learning.data.Quality;
+import dev.mirrorpo.learning.io.Directories;
+import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.policy.Agent;
 import dev.mirrorpo.learning.policy.AgentFile;
@@ -30,6 +32,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.beam.runners.direct.DirectOptions;
+import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
@@ -139,6 +142,9 @@ public final class DatasetPipeline {
     PipelineOptionsFactory.register(Options.class);
     Options options = PipelineOptionsFactory.fromArgs(beamArgs).as(Options.class);
     DirectOptions direct = options.as(DirectOptions.class);
+    requirePositive(beamArgs, "parallelism", options.as(FlinkPipelineOptions.class).getParallelism(),
+        "parallel task slots of a Flink job");
+    requirePositive(beamArgs, "targetParallelism", direct.getTargetParallelism(), "worker threads of the DirectRunner");
     if (!given(beamArgs, "targetParallelism")) {
       direct.setTargetParallelism(Runtime.getRuntime().availableProcessors());
     }
@@ -150,6 +156,14 @@ public final class DatasetPipeline {
     }
     FlinkSessionCluster.prepare(options);
     return options;
+  }
+
+  /** A count the user gave must be at least 1: Beam would take 0 or −1 as "the default" without a word. */
+  private static void requirePositive(String[] beamArgs, String option, int value, String what) {
+    if (given(beamArgs, option) && value < 1) {
+      throw new IllegalArgumentException("--" + option + "=" + value + ": the number of " + what + " must be at least"
+          + " 1; leave it out for the default");
+    }
   }
 
   private static boolean given(String[] args, String option) {
@@ -170,18 +184,40 @@ public final class DatasetPipeline {
       throw new IllegalArgumentException("a dataset needs a preset (--config) and an output directory (--out)");
     }
     Path out = Path.of(options.getOut());
+    Directories.requireCreatable(out, "--out");
     Plan plan = plan(DatasetConfig.load(Path.of(options.getConfig())), options);
     // The workers load the agents exactly like this; a bad agent is reported before anything starts.
     new PreferencePairGenerator(plan.spec()).close();
-    // Before the output directory exists: a refused path leaves nothing behind to block the next run.
+    // Before anything is written: a refused path leaves nothing behind to block the next run.
     FlinkSessionCluster.requireWorkerPaths(options);
-    PreferenceDatasets.prepareOutput(out, options.getOverwrite());
+    try (DirectoryLock lock = DirectoryLock.acquire(out, "dataset generate")) {
+      Path staging = DatasetReplacement.begin(out, options.getOverwrite());
+      DatasetManifest manifest;
+      try {
+        manifest = generateInto(staging, out, plan, options, origin, progress);
+      } catch (RuntimeException e) {
+        DatasetReplacement.abandon(out);
+        throw e;
+      }
+      DatasetReplacement.install(out);
+      progress.printf("dataset: %d pairs in %s (%.2f pairs/s) → %s: %d files, %.1f MB (%.1f kB per pair);"
+              + " flip rate %.3f, agreement with true returns %.3f%n", plan.spec().pairs(),
+          ProgressDisplay.duration(manifest.generation().seconds()), manifest.generation().pairsPerSecond(), out,
+          manifest.files().size(), manifest.totalBytes() / 1e6, manifest.totalBytes() / 1e3 / plan.spec().pairs(),
+          manifest.summary().flipRate(), manifest.summary().agreementWithReturns());
+      progress.flush();
+      return manifest;
+    }
+  }
 
+  /** Runs the pipeline into {@code staging} and writes its manifest there, last. */
+  private static DatasetManifest generateInto(Path staging, Path out, Plan plan, Options options, Origin origin,
+      PrintWriter progress) {
     PairGenerationSpec spec = plan.spec();
     Pipeline pipeline = Pipeline.create(options);
     pipeline
         .apply("GeneratePreferencePairs", GeneratePreferencePairs.of(spec))
-        .apply("WritePreferencePairs", WritePreferencePairs.to(PreferenceDatasets.dataDirectory(out).toString()));
+        .apply("WritePreferencePairs", WritePreferencePairs.to(PreferenceDatasets.dataDirectory(staging).toString()));
     String runner = options.getRunner().getSimpleName();
     progress.printf("dataset: generating %d %s pairs on %s (target %s, original %s; length %d, η %s, ε %s, seed %d)"
             + " with %s into %s%n", spec.pairs(), spec.quality(), spec.task(), spec.target(), spec.original(),
@@ -189,17 +225,11 @@ public final class DatasetPipeline {
     progress.flush();
     long started = System.nanoTime();
     PipelineRuns.runToEnd(pipeline, options, "dataset", "pairs", spec.pairs(), GeneratePreferencePairs.class,
-        GeneratePreferencePairs.PAIRS_COUNTER, "dataset", out + " is incomplete and has no manifest", progress);
+        GeneratePreferencePairs.PAIRS_COUNTER, "dataset", "no dataset was written (" + out + " is as it was)",
+        progress);
     double seconds = (System.nanoTime() - started) / 1e9;
-
-    DatasetManifest manifest = describe(out, plan, origin, runner, seconds);
-    manifest.write(PreferenceDatasets.manifestFile(out));
-    progress.printf("dataset: %d pairs in %s (%.2f pairs/s) → %s: %d files, %.1f MB (%.1f kB per pair);"
-            + " flip rate %.3f, agreement with true returns %.3f%n", spec.pairs(), ProgressDisplay.duration(seconds),
-        spec.pairs() / seconds, out, manifest.files().size(), manifest.totalBytes() / 1e6,
-        manifest.totalBytes() / 1e3 / spec.pairs(), manifest.summary().flipRate(),
-        manifest.summary().agreementWithReturns());
-    progress.flush();
+    DatasetManifest manifest = describe(staging, plan, origin, runner, seconds);
+    manifest.write(PreferenceDatasets.manifestFile(staging));
     return manifest;
   }
 

@@ -2,11 +2,14 @@ package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.transforms.benchmark.DiscoveredObjective;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The discovered objectives of a benchmark ({@code --discovered} or {@code benchmark.discovered}): each
@@ -41,9 +44,21 @@ final class DiscoveredObjectives {
             + LABEL_PREFIX + "NAME), and give that instead");
       }
       objectives.add(new DiscoveredObjective(label, file.toAbsolutePath().normalize().toString(), Sha256.ofFile(file),
-          best.mpo(), best.zeta(), best.checksum()));
+          best.mpo(), best.zeta(), best.checksum(), best.task()));
     }
     return objectives;
+  }
+
+  /** Says which objectives are trained here on another task than their search's: a transfer, not a rerun. */
+  static void noteTransfers(List<DiscoveredObjective> objectives, Set<String> tasks, PrintWriter progress) {
+    for (DiscoveredObjective objective : objectives) {
+      Set<String> others = new TreeSet<>(tasks);
+      others.remove(objective.searchTask());
+      if (objective.searchTask() != null && !others.isEmpty()) {
+        progress.printf("benchmark: %s was discovered on %s and is trained here on %s data too: a transfer to another"
+            + " task%n", objective.label(), objective.searchTask(), String.join(", ", others));
+      }
+    }
   }
 
   private static String label(Path file) {

@@ -39,7 +39,8 @@ final class MlflowLog {
     try {
       return new MlflowLog(uri, MlflowTracking.connect(uri), progress);
     } catch (IllegalStateException e) {
-      progress.println("benchmark: not logging to MLflow: " + e.getMessage() + "; the results are in Parquet");
+      progress.println("benchmark: not logging to MLflow: " + e.getMessage() + "; the results are in Parquet, and"
+          + " rerunning the same command once MLflow is up logs them (nothing is trained again)");
       progress.flush();
       return new MlflowLog(uri, null, progress);
     }
@@ -72,7 +73,8 @@ final class MlflowLog {
         }
       }
     } catch (RuntimeException e) {
-      progress.println("benchmark: MLflow logging stopped (" + e.getMessage() + "); the results are in Parquet");
+      progress.println("benchmark: MLflow logging stopped (" + e.getMessage() + "); the results are in Parquet, and"
+          + " rerunning the same command once MLflow is up logs them (nothing is trained again)");
       progress.flush();
       tracking.close();
       tracking = null;

@@ -42,33 +42,6 @@ public final class PreferenceDatasets {
   }
 
   /**
-   * Makes {@code dataset} ready to receive a new dataset: refuses a directory that holds one,
-   * complete or not, unless {@code overwrite}, in which case the old one is removed, manifest
-   * first, so that no manifest ever points at missing files.
-   */
-  public static void prepareOutput(Path dataset, boolean overwrite) {
-    Path manifest = manifestFile(dataset);
-    Path data = dataDirectory(dataset);
-    if (!overwrite) {
-      if (Files.exists(manifest)) {
-        throw new IllegalArgumentException("output directory " + dataset + " already holds a dataset (" + MANIFEST
-            + "); pass --overwrite to replace it, or choose another --out");
-      }
-      if (Files.exists(data)) {
-        throw new IllegalArgumentException("output directory " + dataset + " holds an incomplete dataset (" + DATA
-            + "/ without " + MANIFEST + ", an interrupted run?); pass --overwrite to replace it");
-      }
-    }
-    try {
-      Files.deleteIfExists(manifest);
-      Directories.deleteTree(data);
-      Files.createDirectories(data);
-    } catch (IOException e) {
-      throw failed("cannot prepare output directory " + dataset, e);
-    }
-  }
-
-  /**
    * Removes what the runner left of its temporary files under data/ (FileIO deletes the files
    * but may leave their directory); only for a finished run.
    */

@@ -1,6 +1,7 @@
 package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.learning.es.EsState;
+import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.objectives.LossLandscape;
 import java.io.PrintWriter;
@@ -140,17 +141,28 @@ public final class SearchMlflow {
   }
 
 
-  /** For the sync command: the run directory's search, synced. */
+  /**
+   * For the sync command: the run directory's search, synced, and its MLflow run marked finished. The sync
+   * holds the run directory's lock, so no search is running there: its run is over until a rerun resumes it.
+   */
   public static int syncDirectory(Path runDirectory, String uri, PrintWriter progress) {
     SearchRun run = new SearchRun(runDirectory);
     if (!Files.exists(run.file(SearchRun.SEARCH))) {
+      if (Files.exists(runDirectory.resolve(BenchmarkPipeline.SUMMARY))) {
+        throw new IllegalArgumentException(runDirectory + " holds a benchmark, which logs to MLflow itself: rerun its"
+            + " command (in " + runDirectory.resolve(BenchmarkPipeline.SUMMARY) + ") to log what MLflow lacks;"
+            + " nothing is trained again");
+      }
       throw new IllegalArgumentException(runDirectory + " holds no search (no " + SearchRun.SEARCH + ")");
     }
-    SearchMlflow mlflow = connect(uri, progress);
-    int logged = mlflow.sync(run);
-    if (mlflow.tracking == null) {
-      throw new IllegalStateException("MLflow sync of " + runDirectory + " failed; see the message above");
+    try (DirectoryLock lock = DirectoryLock.acquire(runDirectory, "mlflow sync")) {
+      SearchMlflow mlflow = connect(uri, progress);
+      int logged = mlflow.sync(run);
+      if (mlflow.tracking == null) {
+        throw new IllegalStateException("MLflow sync of " + runDirectory + " failed; see the message above");
+      }
+      mlflow.tracking.finish(mlflow.runId, false);
+      return logged;
     }
-    return logged;
   }
 }

@@ -4,11 +4,13 @@ import dev.mirrorpo.learning.Seeds;
 import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.learning.es.OpenAiEs;
 import dev.mirrorpo.learning.io.Directories;
+import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.schemas.CandidateFitness;
 import dev.mirrorpo.transforms.io.FileIoLeftovers;
+import dev.mirrorpo.transforms.io.SealedFiles;
 import dev.mirrorpo.transforms.io.WriteSingleParquetFile;
 import dev.mirrorpo.transforms.search.TrainAndEvaluateCandidates;
 import dev.mirrorpo.transforms.training.CellSettings;
@@ -83,11 +85,26 @@ public final class SearchPipeline {
   public record Summary(Path runDirectory, EsState state, SearchRun.Baseline baseline, List<GenerationSummary> generations,
       String mlflowUri, String mlflowExperiment, String mlflowRunId) {}
 
+  /**
+   * Runs the search the options describe, holding its run directory's lock throughout.
+   *
+   * @throws IllegalArgumentException with one message for bad input, before any training
+   * @throws IllegalStateException if a generation's pipeline failed (finished generations stay)
+   */
   public static Summary run(Options options, String[] beamArgs, DatasetPipeline.Origin origin, PrintWriter progress) {
     if (options.getConfig() == null || options.getOut() == null) {
       throw new IllegalArgumentException("a search needs a preset (--config) and a run directory (--out)");
     }
-    Directories.requireCreatable(Path.of(options.getOut()), "--out");
+    Path out = Path.of(options.getOut());
+    Directories.requireCreatable(out, "--out");
+    FlinkSessionCluster.requireWorkerPaths(options);
+    try (DirectoryLock lock = DirectoryLock.acquire(out, "evolve")) {
+      return runLocked(options, beamArgs, origin, progress);
+    }
+  }
+
+  private static Summary runLocked(Options options, String[] beamArgs, DatasetPipeline.Origin origin,
+      PrintWriter progress) {
     Path configFile = Path.of(options.getConfig());
     SearchConfig loaded = SearchConfig.load(configFile);
     SearchConfig config = options.getCandidatesPerBatch() == null ? loaded
@@ -104,6 +121,7 @@ public final class SearchPipeline {
     }
     PreferenceDatasets.Inspection inspection = PreferenceDatasets.inspect(dataset);
     String task = inspection.manifest().config().task();
+    DatasetConfig.load(configFile).requireTask(task, "--dataset " + dataset);
     config.training().requireStartsOn(task, "search.initial_policy");
     CellSettings settings = config.training().cellSettings(task);
     String manifestSha = Sha256.ofFile(PreferenceDatasets.manifestFile(dataset));
@@ -115,15 +133,20 @@ public final class SearchPipeline {
     SearchRun.Baseline baseline = baseline(run, config, settings, dataset, progress);
     SearchMlflow mlflow = SearchMlflow.open(MlflowTracking.resolveUri(options.getMlflowUri()), progress);
     mlflow.sync(run);
-    if (state.generation() > 0) {
-      progress.printf("search: resuming %s at generation %d of %d%n", run.directory(), state.generation(), generations);
+    if (state.generation() >= generations) {
+      progress.printf("search: %s has finished %d generations, %s; nothing to train (pass a larger --generations"
+              + " to go on)%n", run.directory(), state.generation(),
+          state.generation() == generations ? "as asked" : "more than the " + generations + " asked for");
+    } else if (state.generation() > 0) {
+      progress.printf("search: resuming %s at generation %d of %d%n", run.directory(), state.generation() + 1,
+          generations);
     }
     progress.printf(Locale.ROOT, "search: MPO (%s, %d parameters) on %s %s, %d candidates per generation, %s%n",
         config.mpo().describe(), state.dimension(), task, dataset, config.es().candidates(),
         options.getRunner().getSimpleName());
     progress.flush();
     while (state.generation() < generations) {
-      state = generation(options, run, config, es, state, settings, dataset, baseline, generations, progress);
+      state = generation(options, run, config, es, state, settings, dataset, baseline, generations, task, progress);
       mlflow.sync(run);
     }
     mlflow.finish(run);
@@ -200,7 +223,8 @@ public final class SearchPipeline {
   }
 
   private static EsState generation(Options options, SearchRun run, SearchConfig config, OpenAiEs es, EsState state,
-      CellSettings settings, Path dataset, SearchRun.Baseline baseline, int generations, PrintWriter progress) {
+      CellSettings settings, Path dataset, SearchRun.Baseline baseline, int generations, String task,
+      PrintWriter progress) {
     int g = state.generation();
     run.clearGeneration(g);
     Path directory = run.generationDirectory(g);
@@ -216,6 +240,7 @@ public final class SearchPipeline {
         TrainAndEvaluateCandidates.class, TrainAndEvaluateCandidates.CANDIDATES_COUNTER, "search", what
             + " is not finished; rerun the same command to resume from the last finished generation", progress);
     FileIoLeftovers.removeFrom(directory);
+    SealedFiles.seal(directory, SearchRun.FITNESS_PREFIX);
 
     List<CandidateFitness> rows = run.fitnessRows(g);
     double[] fitness = new double[config.es().candidates()];
@@ -231,7 +256,7 @@ public final class SearchPipeline {
     if (next.best() != null) {
       EsState.Best best = next.best();
       SearchRun.write(run.file(SearchRun.BEST), BestObjective.of(config, best,
-          run.candidate(best.generation(), best.pairIndex(), best.sign()).getPolicySha256()));
+          run.candidate(best.generation(), best.pairIndex(), best.sign()).getPolicySha256(), task));
     }
     FitnessPlot.write(run.summaries(g + 1), baseline, run.file(SearchRun.FITNESS_PLOT));
     next.write(run.file(SearchRun.STATE));

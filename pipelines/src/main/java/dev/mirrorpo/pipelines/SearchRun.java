@@ -8,6 +8,7 @@ import dev.mirrorpo.learning.io.AtomicFiles;
 import dev.mirrorpo.learning.io.Directories;
 import dev.mirrorpo.schemas.CandidateFitness;
 import dev.mirrorpo.transforms.io.ParquetRows;
+import dev.mirrorpo.transforms.io.SealedFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -22,7 +23,8 @@ import java.util.Map;
  *   <li>search.json: what was asked (command, resolved config, dataset), written once;</li>
  *   <li>state.json: the ES state, rewritten atomically after each generation — the commit point;</li>
  *   <li>baseline.json: the baseline objective's fitness on the same dataset;</li>
- *   <li>generations/NNNNN/: the candidates' fitness (Parquet) and summary.json of each generation;</li>
+ *   <li>generations/NNNNN/: the candidates' fitness (Parquet, sealed by checksums.json) and summary.json of each
+ *       generation;</li>
  *   <li>best.json, fitness.png: the best objective so far and the fitness curve.</li>
  * </ul>
  * A generation directory without its generation in state.json is an interrupted one and is redone.
@@ -77,7 +79,7 @@ public final class SearchRun {
   /** The fitness rows of a generation whose pipeline finished, in file order. */
   List<CandidateFitness> fitnessRows(int generation) {
     List<CandidateFitness> rows = new ArrayList<>();
-    for (Path file : ParquetRows.files(generationDirectory(generation), FITNESS_PREFIX)) {
+    for (Path file : SealedFiles.verified(generationDirectory(generation), FITNESS_PREFIX, "candidate fitness rows")) {
       rows.addAll(ParquetRows.read(file, CandidateFitness.class, "candidate fitness"));
     }
     return rows;

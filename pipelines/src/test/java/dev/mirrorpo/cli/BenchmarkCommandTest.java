@@ -1,8 +1,10 @@
 package dev.mirrorpo.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.mpo.MpoConfig;
 import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.pipelines.DatasetPipeline;
@@ -10,6 +12,7 @@ import dev.mirrorpo.pipelines.TestDatasets;
 import dev.mirrorpo.pipelines.TestObjectives;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,6 +53,29 @@ class BenchmarkCommandTest {
     assertEquals(2, run.exitCode(), run.err());
     assertEquals(1, run.err().strip().lines().count(), run.err());
     assertTrue(run.err().contains(expected), run.err());
+  }
+
+  @Test
+  void aDatasetOfAnotherTaskThanThePresetsIsRefused() throws Exception {
+    Path config = preset("hopper", "  seeds: 1");
+    Path tla = Files.writeString(work.resolve("tla.yaml"), Files.readString(config).replace("task: hopper",
+        "task: tla"));
+    Path out = work.resolve("other-task");
+    assertOneLineUsageError(CliRun.of("benchmark", "--config", tla.toString(), "--algos", "sft", "--datasets",
+        dataset.toString(), "--out", out.toString(), "--mlflow-uri", "http://127.0.0.1:9"),
+        "dataset " + dataset + " holds hopper pairs, but the preset " + tla + " is for tla");
+    assertFalse(Files.exists(out.resolve("results")), "nothing trained");
+  }
+
+  @Test
+  void aSecondBenchmarkOnAnOutputDirectoryInUseIsRefused() {
+    Path config = preset("busy", "  seeds: 1");
+    Path out = work.resolve("busy");
+    try (DirectoryLock first = DirectoryLock.acquire(out, "benchmark")) {
+      assertOneLineUsageError(CliRun.of("benchmark", "--config", config.toString(), "--algos", "sft", "--datasets",
+          dataset.toString(), "--out", out.toString(), "--mlflow-uri", "http://127.0.0.1:9"),
+          out + " is in use by process " + ProcessHandle.current().pid() + " (benchmark");
+    }
   }
 
   @Test

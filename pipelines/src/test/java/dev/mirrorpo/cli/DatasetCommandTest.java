@@ -16,6 +16,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -109,8 +110,52 @@ class DatasetCommandTest {
     assertTrue(altered.contains(file.toString()) && altered.contains("SHA-256"), altered);
 
     Files.write(file, java.util.Arrays.copyOf(original, original.length / 2));
-    String truncated = oneLineProblem(run("dataset", "inspect", out.toString(), "--json"));
+    String truncated = oneLineProblem(run("dataset", "inspect", out.toString()));
     assertTrue(truncated.contains(file.toString()) && truncated.contains("truncated"), truncated);
+
+    CliRun json = run("dataset", "inspect", out.toString(), "--json");
+    assertEquals(2, json.exitCode(), json.err());
+    assertEquals("", json.err(), "with --json the refusal is the JSON line");
+    JsonNode line = JSON.readTree(json.out());
+    assertEquals(out.toString(), line.get("dataset").asText());
+    assertTrue(truncated.endsWith(line.get("error").asText()), json.out());
+  }
+
+  @Test
+  void aParallelismBelowOneIsRefusedBeforeAnythingIsWritten() {
+    Path out = work.resolve("parallelism");
+    for (String option : List.of("--parallelism=0", "--parallelism=-1", "--targetParallelism=0")) {
+      String err = oneLineProblem(run("dataset", "generate", "--config", preset.toString(), "--out", out.toString(),
+          option));
+      assertTrue(err.contains(option + ": the number of") && err.contains("must be at least 1"), err);
+    }
+    assertFalse(Files.exists(out));
+  }
+
+  /** Ctrl-C (SIGINT) and SIGTERM both run the JVM's shutdown: the user is told what is kept. */
+  @Test
+  void aGenerationStoppedBySignalSaysWhatIsKept() throws Exception {
+    Path out = work.resolve("stopped");
+    Path log = work.resolve("stopped.log");
+    Process generation = new ProcessBuilder(System.getProperty("mirrorpo.java"), "-cp",
+        System.getProperty("java.class.path"), "dev.mirrorpo.cli.Mirrorpo", "dataset", "generate", "--config",
+        preset.toString(), "--pairs", "4000", "--out", out.toString())
+        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    try {
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      while (!Files.readString(log).contains("dataset: generating") && generation.isAlive()
+          && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+      assertTrue(generation.isAlive(), Files.readString(log));
+      generation.destroy();
+      assertTrue(generation.waitFor(60, TimeUnit.SECONDS));
+    } finally {
+      generation.destroyForcibly();
+    }
+    assertTrue(Files.readString(log).contains("mirrorpo: interrupted; no dataset was written, and a dataset already"
+        + " in --out is as it was"), Files.readString(log));
+    assertFalse(Files.exists(PreferenceDatasets.manifestFile(out)));
   }
 
   @Test

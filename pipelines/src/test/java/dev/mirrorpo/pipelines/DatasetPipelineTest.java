@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorpo.learning.data.RowsDigest;
+import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.schemas.PreferencePair;
 import dev.mirrorpo.transforms.datasets.DatasetManifest;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dataset pipeline end to end on real MuJoCo, PyTorch, Beam and Parquet: the same preset and
  * seed give the same rows on every runner and parallelism, other readers read the files, and a
- * crash leaves a dataset that says it is incomplete.
+ * replacement killed at any moment leaves the dataset that was there.
  */
 class DatasetPipelineTest {
   private static final Path PYTHON = Path.of("..", ".venv", "bin", "python");
@@ -56,9 +57,14 @@ class DatasetPipelineTest {
   }
 
   private static DatasetManifest generate(Path out, String... beamArgs) {
+    return generate(out, false, beamArgs);
+  }
+
+  private static DatasetManifest generate(Path out, boolean overwrite, String... beamArgs) {
     DatasetPipeline.Options options = DatasetPipeline.options(beamArgs);
     options.setConfig(preset.toString());
     options.setOut(out.toString());
+    options.setOverwrite(overwrite);
     return DatasetPipeline.generate(options, new DatasetPipeline.Origin("test", "unknown", "now"),
         new PrintWriter(new StringWriter()));
   }
@@ -171,34 +177,81 @@ class DatasetPipelineTest {
   }
 
   @Test
-  void aGenerationKilledMidWriteLeavesNoManifestAndInspectSaysIncomplete() throws Exception {
+  void anOverwriteKilledMidWriteLeavesTheDatasetThatWasThereAndTheNextRunCleansUp() throws Exception {
     Path out = work.resolve("killed");
+    String before = generate(out).rowsSha256();
+    Path staging = DatasetReplacement.staging(out);
     Path slowPreset = TestDatasets.preset(work, "slow", "hopper", "target.agent.json", "original.agent.json",
         "pairs: 2048", "length: 25", "seed: 4", "temperature: 1.0", "rollout_batch: 8", "pairs_per_chunk: 8");
     String java = System.getProperty("mirrorpo.java"); // bin/java: the pinned numeric environment
     // Flink streams rows into a file from the first one on, so the kill lands while it is being written.
     Process generation = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         "dev.mirrorpo.cli.Mirrorpo", "dataset", "generate", "--config", slowPreset.toString(), "--out", out.toString(),
-        "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=1")
+        "--overwrite", "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=1")
         .redirectErrorStream(true)
         .redirectOutput(work.resolve("killed.log").toFile())
         .start();
     try {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-      while (!anyParquetFile(out) && generation.isAlive() && System.nanoTime() < deadline) {
+      while (!anyParquetFile(staging) && generation.isAlive() && System.nanoTime() < deadline) {
         Thread.sleep(50);
       }
       assertTrue(generation.isAlive(), "the generation ended before it could be killed mid-write: "
           + Files.readString(work.resolve("killed.log")));
-      assertTrue(anyParquetFile(out), "no Parquet file was begun within 120 s");
+      assertTrue(anyParquetFile(staging), "no Parquet file was begun within 120 s");
     } finally {
       generation.destroyForcibly().waitFor();
     }
-    assertFalse(Files.exists(PreferenceDatasets.manifestFile(out)));
-    String message = assertThrows(IllegalArgumentException.class, () -> PreferenceDatasets.inspect(out)).getMessage();
-    assertTrue(message.contains("is incomplete") && message.contains("no manifest.json"), message);
-    String refusal = assertThrows(IllegalArgumentException.class, () -> PreferenceDatasets.prepareOutput(out, false))
-        .getMessage();
-    assertTrue(refusal.contains("incomplete dataset") && refusal.contains("--overwrite"), refusal);
+    assertEquals(before, PreferenceDatasets.inspect(out).rowsSha256(), "the old dataset, whole");
+    String refusal = assertThrows(IllegalArgumentException.class, () -> generate(out)).getMessage();
+    assertTrue(refusal.contains("already holds a dataset") && refusal.contains("--overwrite"), refusal);
+
+    generate(out, true);
+    assertEquals(before, PreferenceDatasets.inspect(out).rowsSha256(), "the same preset, the same rows");
+    assertFalse(Files.exists(staging), "the killed run's unfinished dataset is gone");
+    try (Stream<Path> siblings = Files.list(work)) {
+      assertEquals(List.of(".killed.lock"), siblings.map(p -> p.getFileName().toString())
+          .filter(name -> name.startsWith(".killed")).toList(), "nothing beside the dataset but its lock file");
+    }
+  }
+
+  @Test
+  void aRunKilledBetweenTheTwoRenamesIsFinishedByTheNext() throws IOException {
+    Path out = work.resolve("swapped");
+    generate(out);
+    // The state after the first rename: the old dataset retired, the complete new one staged, no dataset.
+    Path retired = work.resolve(".swapped.old");
+    Files.move(out, retired);
+    TestDatasets.copyTree(directDataset, DatasetReplacement.staging(out));
+    DatasetReplacement.begin(out, true);
+    assertEquals(PreferenceDatasets.inspect(directDataset).rowsSha256(), PreferenceDatasets.inspect(out).rowsSha256(),
+        "the new dataset went in");
+    assertFalse(Files.exists(retired));
+  }
+
+  @Test
+  void anOverwriteRefusesADirectoryHoldingFilesThatAreNotTheDatasetsAndDeletesNothing() throws IOException {
+    Path out = work.resolve("with-notes");
+    String before = generate(out).rowsSha256();
+    Path notes = Files.writeString(out.resolve("notes.txt"), "mine");
+    Path stray = Files.writeString(PreferenceDatasets.dataDirectory(out).resolve("README"), "mine too");
+    String message = assertThrows(IllegalArgumentException.class, () -> generate(out, true)).getMessage();
+    assertTrue(message.contains("notes.txt") && message.contains("not part of a dataset"), message);
+    Files.delete(notes);
+    message = assertThrows(IllegalArgumentException.class, () -> generate(out, true)).getMessage();
+    assertTrue(message.contains("README") && message.contains("not part of a dataset"), message);
+    assertEquals("mine too", Files.readString(stray));
+    Files.delete(stray);
+    assertEquals(before, PreferenceDatasets.inspect(out).rowsSha256(), "the dataset untouched");
+  }
+
+  @Test
+  void aSecondGenerationIntoADirectoryInUseIsRefusedNamingTheFirst() {
+    Path out = work.resolve("locked");
+    try (DirectoryLock first = DirectoryLock.acquire(out, "dataset generate")) {
+      String message = assertThrows(IllegalArgumentException.class, () -> generate(out, true)).getMessage();
+      assertTrue(message.contains(out + " is in use by process " + ProcessHandle.current().pid()), message);
+    }
+    assertFalse(Files.exists(out), "nothing was written");
   }
 }

@@ -1,9 +1,12 @@
 package dev.mirrorpo.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mirrorpo.learning.es.EsState;
+import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.learning.mpo.MpoObjective;
 import dev.mirrorpo.learning.mpo.MpoPopulation;
@@ -69,8 +72,14 @@ class SearchPipelineTest {
   }
 
   private static SearchPipeline.Summary search(Path out, String mlflowUri, StringWriter log) {
+    return search(preset, out, null, mlflowUri, log);
+  }
+
+  private static SearchPipeline.Summary search(Path preset, Path out, Integer generations, String mlflowUri,
+      StringWriter log) {
     SearchPipeline.Options options = SearchPipeline.options("--runner=DirectRunner", "--targetParallelism=2");
     options.setConfig(preset.toString());
+    options.setGenerations(generations);
     options.setDataset(dataset.toString());
     options.setOut(out.toString());
     options.setMlflowUri(mlflowUri);
@@ -91,7 +100,7 @@ class SearchPipelineTest {
     }
     for (int g = 0; g < GENERATIONS; g++) {
       try (var listing = Files.list(run.resolve("generations").resolve(String.format("%05d", g)))) {
-        assertEquals(List.of("fitness-00000-of-00001.parquet", "summary.json"),
+        assertEquals(List.of("checksums.json", "fitness-00000-of-00001.parquet", "summary.json"),
             listing.map(path -> path.getFileName().toString()).sorted().toList(),
             "a finished generation holds its files and nothing the runner left");
       }
@@ -183,5 +192,61 @@ class SearchPipelineTest {
     PrintWriter quiet = new PrintWriter(new StringWriter());
     assertEquals(GENERATIONS, SearchMlflow.syncDirectory(out, mlflow.uri(), quiet));
     assertEquals(0, SearchMlflow.syncDirectory(out, mlflow.uri(), quiet), "a second sync adds nothing");
+    try (MlflowTracking tracking = MlflowTracking.connect(mlflow.uri())) {
+      String experimentId = tracking.experiment(reference.mlflowExperiment());
+      List<org.mlflow.api.proto.Service.RunInfo> runs = tracking.client().searchRuns(List.of(experimentId),
+          "attributes.run_name = 'search offline'");
+      assertEquals(1, runs.size());
+      assertEquals(org.mlflow.api.proto.Service.RunStatus.FINISHED, runs.get(0).getStatus(),
+          "the synced run is not left RUNNING: no search holds its directory");
+    }
+  }
+
+  @Test
+  void fitnessRowsWithOneBitFlippedOrWithoutTheirSealAreRefusedByName() throws IOException {
+    Path out = work.resolve("flipped");
+    TestDatasets.copyTree(reference.runDirectory(), out);
+    Path generation = out.resolve("generations").resolve("00001");
+    Path fitness = generation.resolve("fitness-00000-of-00001.parquet");
+    byte[] bytes = Files.readAllBytes(fitness);
+    bytes[bytes.length / 2] ^= 1;
+    Files.write(fitness, bytes);
+    SearchRun run = new SearchRun(out);
+    assertEquals(4, run.fitnessRows(0).size(), "an untouched generation reads as before");
+    String message = assertThrows(IllegalArgumentException.class, () -> run.fitnessRows(1)).getMessage();
+    assertTrue(message.contains(fitness.toString()) && message.contains("SHA-256"), message);
+    Files.delete(generation.resolve("checksums.json"));
+    message = assertThrows(IllegalArgumentException.class, () -> run.fitnessRows(1)).getMessage();
+    assertTrue(message.contains("without checksums.json"), message);
+  }
+
+  @Test
+  void aFinishedSearchAskedForFewerGenerationsSaysSoAndTrainsNothing() {
+    StringWriter log = new StringWriter();
+    SearchPipeline.Summary again = search(preset, reference.runDirectory(), 1, "http://127.0.0.1:9", log);
+    assertEquals(reference.state(), again.state());
+    assertTrue(log.toString().contains("has finished 3 generations, more than the 1 asked for; nothing to train"),
+        log.toString());
+  }
+
+  @Test
+  void aSecondSearchOnARunDirectoryInUseIsRefusedNamingTheFirst() {
+    Path out = work.resolve("busy");
+    try (DirectoryLock first = DirectoryLock.acquire(out, "evolve")) {
+      String message = assertThrows(IllegalArgumentException.class,
+          () -> search(out, "http://127.0.0.1:9", new StringWriter())).getMessage();
+      assertTrue(message.contains("is in use by process " + ProcessHandle.current().pid() + " (evolve"), message);
+    }
+  }
+
+  @Test
+  void aPresetForAnotherTaskThanTheDatasetsIsRefusedBeforeAnyTraining() throws IOException {
+    Path tlaPreset = Files.writeString(work.resolve("tla.yaml"),
+        Files.readString(preset).replace("task: hopper", "task: tla"));
+    Path out = work.resolve("other-task");
+    String message = assertThrows(IllegalArgumentException.class,
+        () -> search(tlaPreset, out, null, "http://127.0.0.1:9", new StringWriter())).getMessage();
+    assertTrue(message.contains("holds hopper pairs, but the preset " + tlaPreset + " is for tla"), message);
+    assertFalse(Files.exists(out.resolve("baseline.json")), "nothing trained");
   }
 }

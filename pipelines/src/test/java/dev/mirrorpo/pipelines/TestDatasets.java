@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Untrained agent files, small presets and the rows of a dataset, for the dataset tests; nothing here reads agents/. */
 public final class TestDatasets {
@@ -64,5 +65,14 @@ public final class TestDatasets {
     }
     rows.sort(Comparator.comparingLong(PreferencePair::getPairIndex));
     return rows;
+  }
+
+  /** Copies a directory tree (a dataset, a run directory) to {@code to}, which must not exist. */
+  public static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> walk = Files.walk(from)) {
+      for (Path path : walk.toList()) {
+        Files.copy(path, to.resolve(from.relativize(path).toString()));
+      }
+    }
   }
 }

@@ -16,9 +16,10 @@ import java.io.Serializable;
  * @param mpo the MPO options ζ belongs to
  * @param zeta ζ as best.json holds it: float32 in base64 ({@link FloatCodec})
  * @param zetaChecksum SHA-256 of ζ's bytes, checked whenever the objective is built
+ * @param searchTask the task of the dataset its search trained on, or null if its file predates the record
  */
 public record DiscoveredObjective(String label, String file, String sha256, MpoConfig mpo, String zeta,
-    String zetaChecksum) implements Serializable {
+    String zetaChecksum, String searchTask) implements Serializable {
 
   /** The objective the cells train. */
   public MpoObjective objective() {

@@ -16,13 +16,18 @@ public final class FileIoLeftovers {
 
   private FileIoLeftovers() {}
 
+  /** Whether {@code path} is one of FileIO's temporary directories. */
+  public static boolean isLeftover(Path path) {
+    return path.getFileName().toString().startsWith(TEMPORARY_PREFIX);
+  }
+
   /** Deletes the .temp-beam* directories directly under {@code directory}, if any. */
   public static void removeFrom(Path directory) {
     if (!Files.isDirectory(directory)) {
       return;
     }
     try (Stream<Path> listing = Files.list(directory)) {
-      for (Path path : listing.filter(p -> p.getFileName().toString().startsWith(TEMPORARY_PREFIX)).toList()) {
+      for (Path path : listing.filter(FileIoLeftovers::isLeftover).toList()) {
         Directories.deleteTree(path);
       }
     } catch (IOException e) {

@@ -31,7 +31,7 @@ class BenchmarkCellTest {
 
   private static DiscoveredObjective discovered(String sha256, float[] zeta) {
     return new DiscoveredObjective("mpo:search", "/runs/search/best.json", sha256, MPO, FloatCodec.encode(zeta),
-        FloatCodec.checksum(zeta));
+        FloatCodec.checksum(zeta), "hopper");
   }
 
   private static BenchmarkResult resultOf(BenchmarkCell cell) {
