@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real Flink session cluster for a test, started and stopped with scripts/flink-cluster.sh (the
@@ -100,6 +101,20 @@ final class LocalFlinkCluster implements AutoCloseable {
       }
     }
     return last;
+  }
+
+  /**
+   * The state a job ended in, once the REST API shows it ended: its job details are cached for a few
+   * seconds, so a job that just ended may still read as running.
+   */
+  String awaitEnd(String job) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    String state = get("/jobs/" + job).path("state").asText();
+    while (!Set.of("FINISHED", "FAILED", "CANCELED").contains(state) && System.nanoTime() < deadline) {
+      Thread.sleep(500);
+      state = get("/jobs/" + job).path("state").asText();
+    }
+    return state;
   }
 
   /** Records written, per TaskManager, by the job's vertex whose name contains {@code step}. */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.mirrorpo.pipelines.DatasetPipeline;
@@ -183,7 +184,7 @@ class SessionClusterTest {
     cluster.addTaskManager();
     job.get(4, TimeUnit.MINUTES);
 
-    assertEquals("FINISHED", cluster.get("/jobs/" + running).path("state").asText());
+    assertEquals("FINISHED", cluster.awaitEnd(running));
     // A finished job keeps its failures: the loss is there, so the job finished through a restart.
     int failures = cluster.get("/jobs/" + running + "/exceptions").path("exceptionHistory").path("entries").size();
     assertTrue(failures >= 1, "the job recorded no failure, so the kill did not hit it");
@@ -205,6 +206,42 @@ class SessionClusterTest {
     assertTrue(message.contains(relative + " is relative") && message.contains("every TaskManager"), message);
     assertEquals(before, cluster.lastJob(), "no job was submitted");
     assertFalse(Files.exists(relative), "a refused output leaves no directory behind");
+  }
+
+  /**
+   * The driver sees the dataset and the TaskManagers do not: the driver runs in a mount namespace of its own
+   * (unshare) with a tmpfs over a directory that holds the dataset only there, as a dataset on the
+   * driver's local disk would be on a real cluster. A worker refuses it before training, and the driver
+   * stops the job at once instead of letting the restart strategy try four times, and says so in one line.
+   */
+  @Test
+  @Order(5)
+  void aDatasetTheTaskManagersCannotSeeStopsTheJobAtOnceWithOneLineNamingTheWorker() throws Exception {
+    assumeTrue(new ProcessBuilder("unshare", "-m", "true").start().waitFor() == 0, "no mount namespaces here");
+    Path driverOnly = Files.createDirectories(work.resolve("driver-only"));
+    Path hidden = driverOnly.resolve("dataset");
+    Path out = work.resolve("unseen-search");
+    Path log = work.resolve("unseen-search.log");
+    // bin/mirrorpo, as a user runs it: its logging settings decide what the user sees.
+    String driver = String.join(" ", "mount -t tmpfs none", driverOnly.toString(), "&& cp -r",
+        work.resolve("direct-dataset").toString(), hidden.toString(), "&& exec",
+        LocalFlinkCluster.HOME.resolve("bin/mirrorpo").toString(), "evolve --config", preset.toString(),
+        "--dataset", hidden.toString(), "--out", out.toString(), "--mlflow-uri http://127.0.0.1:9",
+        "--runner=FlinkRunner --flinkMaster=" + cluster.master());
+    String before = cluster.lastJob();
+    Process search = new ProcessBuilder("unshare", "-m", "sh", "-c", driver).redirectErrorStream(true)
+        .redirectOutput(log.toFile()).start();
+    assertTrue(search.waitFor(5, TimeUnit.MINUTES), "the search did not end");
+    String output = Files.readString(log);
+    assertEquals(2, search.exitValue(), output);
+    String last = output.strip().lines().reduce((first, second) -> second).orElse("");
+    assertTrue(last.startsWith("mirrorpo evolve: the worker on ") && last.contains("cannot see dataset " + hidden
+        + ", which the driver saw") && last.contains("rerun the same command"), output);
+    assertFalse(output.contains("\tat "), "no stack trace: " + output);
+    String job = cluster.lastJob();
+    assertFalse(job.equals(before), "the generation was submitted");
+    assertEquals("CANCELED", cluster.awaitEnd(job),
+        "stopped by the driver, not failed after the restart strategy's attempts");
   }
 
   private String awaitRunning(String before) throws InterruptedException {

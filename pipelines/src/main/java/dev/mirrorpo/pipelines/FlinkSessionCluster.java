@@ -115,6 +115,18 @@ public final class FlinkSessionCluster {
     }
   }
 
+  /**
+   * For a job about to be submitted to a session cluster: a watch that stops it as soon as a worker reports
+   * data it cannot see; null for every other runner (in one JVM the driver's own check covers it).
+   */
+  static FlinkRefusalWatch watchForRefusals(PipelineOptions options) {
+    if (!submitsTo(options)) {
+      return null;
+    }
+    return FlinkRefusalWatch.start(restAddress(options.as(FlinkPipelineOptions.class).getFlinkMaster()),
+        options.getJobName());
+  }
+
   /** {@code HOST:PORT} or {@code http://HOST:PORT}, as --flinkMaster takes it. */
   static URI restAddress(String master) {
     String address = master.contains("://") ? master : "http://" + master;

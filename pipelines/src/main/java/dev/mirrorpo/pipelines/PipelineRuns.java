@@ -36,19 +36,27 @@ final class PipelineRuns {
       options.as(DirectOptions.class).setBlockOnRun(false);
     }
     PipelineResult.State state;
-    try {
-      PipelineResult result = pipeline.run();
-      if (direct) {
-        try (ProgressDisplay display = ProgressDisplay.start(progress, what, unit, total,
-            () -> counted(result, counterNamespace, counter))) {
+    try (FlinkRefusalWatch watch = FlinkSessionCluster.watchForRefusals(options)) {
+      try {
+        PipelineResult result = pipeline.run();
+        if (direct) {
+          try (ProgressDisplay display = ProgressDisplay.start(progress, what, unit, total,
+              () -> counted(result, counterNamespace, counter))) {
+            state = result.waitUntilFinish();
+          }
+        } else {
           state = result.waitUntilFinish();
         }
-      } else {
-        state = result.waitUntilFinish();
+      } catch (RuntimeException e) {
+        if (watch != null && watch.refusal() != null) {
+          throw new IllegalArgumentException(watch.refusal() + "; " + consequence, e);
+        }
+        throw new IllegalStateException("the " + pipelineName + " pipeline failed (" + DatasetPipeline.rootCause(e)
+            + "); " + consequence, e);
       }
-    } catch (RuntimeException e) {
-      throw new IllegalStateException("the " + pipelineName + " pipeline failed (" + DatasetPipeline.rootCause(e) + "); "
-          + consequence, e);
+      if (watch != null && watch.refusal() != null) {
+        throw new IllegalArgumentException(watch.refusal() + "; " + consequence);
+      }
     }
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("the " + pipelineName + " pipeline ended in state " + state + "; " + consequence);

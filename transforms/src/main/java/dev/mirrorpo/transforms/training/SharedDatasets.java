@@ -4,6 +4,7 @@ import dev.mirrorpo.learning.policy.RunningMeanVar;
 import dev.mirrorpo.learning.training.PairedTrajectories;
 import dev.mirrorpo.transforms.datasets.PairedTrajectoriesReader;
 import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -19,12 +20,19 @@ public final class SharedDatasets {
 
   private SharedDatasets() {}
 
-  /** The dataset in {@code directory} (the files its manifest lists, verified), read on first use. */
+  /**
+   * The dataset in {@code directory} (the files its manifest lists, verified), read on first use.
+   *
+   * @throws DataNotVisibleOnWorker if there is no such directory on this machine
+   */
   public static Loaded get(String directory) {
     return LOADED.computeIfAbsent(directory, SharedDatasets::read);
   }
 
   private static Loaded read(String directory) {
+    if (!Files.isDirectory(Path.of(directory))) {
+      throw new DataNotVisibleOnWorker("dataset", directory);
+    }
     PairedTrajectories trajectories = PairedTrajectoriesReader.read(PreferencePairFiles.verified(Path.of(directory)).files());
     return new Loaded(trajectories, trajectories.observationStatistics());
   }
