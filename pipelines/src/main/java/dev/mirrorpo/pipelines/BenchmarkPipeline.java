@@ -29,7 +29,6 @@ import java.util.Set;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * The baseline benchmark (the paper's Table 2): for each dataset, one Beam pipeline of cells
@@ -88,10 +87,9 @@ public final class BenchmarkPipeline {
     void setMlflowUri(String value);
   }
 
-  /** Options from Beam arguments, with the same DirectRunner defaults as the dataset pipeline. */
+  /** Options from Beam arguments, with the runners' defaults. */
   public static Options options(String... beamArgs) {
-    PipelineOptionsFactory.register(Options.class);
-    return DatasetPipeline.options(beamArgs).as(Options.class);
+    return RunnerOptions.parse(Options.class, beamArgs);
   }
 
   /** A dataset of the benchmark: its column name, directory, manifest and the manifest's SHA-256. */

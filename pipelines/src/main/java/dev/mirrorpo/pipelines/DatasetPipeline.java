@@ -27,17 +27,13 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.beam.runners.direct.DirectOptions;
-import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.Default;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * The dataset-generation pipeline (docs/design.md §6): chunks of pair indices → roll out both sides of each
@@ -131,43 +127,9 @@ public final class DatasetPipeline {
     }
   }
 
-  /**
-   * Options from Beam arguments (--runner=..., --parallelism=...), with two DirectRunner defaults
-   * changed unless the arguments set them: one worker thread per core (its own default, at least 3,
-   * would oversubscribe a 2-core machine, every worker running physics and a policy flat out), and
-   * no immutability and encodability checks (they encode and decode every row once per transform,
-   * which costs more than making the rows; the transforms' tests keep them on).
-   */
+  /** Options from Beam arguments (--runner=..., --parallelism=...), with the runners' defaults. */
   public static Options options(String... beamArgs) {
-    PipelineOptionsFactory.register(Options.class);
-    Options options = PipelineOptionsFactory.fromArgs(beamArgs).as(Options.class);
-    DirectOptions direct = options.as(DirectOptions.class);
-    requirePositive(beamArgs, "parallelism", options.as(FlinkPipelineOptions.class).getParallelism(),
-        "parallel task slots of a Flink job");
-    requirePositive(beamArgs, "targetParallelism", direct.getTargetParallelism(), "worker threads of the DirectRunner");
-    if (!given(beamArgs, "targetParallelism")) {
-      direct.setTargetParallelism(Runtime.getRuntime().availableProcessors());
-    }
-    if (!given(beamArgs, "enforceImmutability")) {
-      direct.setEnforceImmutability(false);
-    }
-    if (!given(beamArgs, "enforceEncodability")) {
-      direct.setEnforceEncodability(false);
-    }
-    FlinkSessionCluster.prepare(options);
-    return options;
-  }
-
-  /** A count the user gave must be at least 1: Beam would take 0 or −1 as "the default" without a word. */
-  private static void requirePositive(String[] beamArgs, String option, int value, String what) {
-    if (given(beamArgs, option) && value < 1) {
-      throw new IllegalArgumentException("--" + option + "=" + value + ": the number of " + what + " must be at least"
-          + " 1; leave it out for the default");
-    }
-  }
-
-  private static boolean given(String[] args, String option) {
-    return Arrays.stream(args).anyMatch(arg -> arg.equals("--" + option) || arg.startsWith("--" + option + "="));
+    return RunnerOptions.parse(Options.class, beamArgs);
   }
 
   /**

@@ -27,7 +27,6 @@ import java.util.Map;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
-import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
  * The MPO search (docs/design.md §7–§11): OpenAI-ES over the MPO parameters ζ, one Beam pipeline per
@@ -76,9 +75,9 @@ public final class SearchPipeline {
     void setMlflowUri(String value);
   }
 
+  /** Options from Beam arguments, with the runners' defaults. */
   public static Options options(String... beamArgs) {
-    PipelineOptionsFactory.register(Options.class);
-    return DatasetPipeline.options(beamArgs).as(Options.class);
+    return RunnerOptions.parse(Options.class, beamArgs);
   }
 
   /** How a search ended. */
