@@ -116,9 +116,9 @@ def measured(name, slots=None):
                         "warm_submission_to_first_task_seconds": round((first_task - job["start-time"]) / 1000, 2),
                         "warm_candidates_by_taskmanager": {tm["taskmanager-id"]: tm["metrics"]["write-records"]
                             for tm in json.load(open(f"{work}/{name}.batches.json"))["taskmanagers"]},
-                        "taskmanager_cpu_beyond_candidates_seconds": round(sum(
+                        "taskmanager_cpu_seconds_per_candidate": round(sum(
                             v for k, v in figures["cpu_seconds"].items() if k.startswith("taskmanager"))
-                            - work_seconds - warm_work_seconds, 2)})
+                            / (summary["candidates"] + warm["candidates"]), 2)})
     return (summary, warm), figures
 direct, direct_figures = measured("direct")
 one, one_figures = measured("one", 1)
