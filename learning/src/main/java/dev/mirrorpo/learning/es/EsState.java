@@ -1,20 +1,19 @@
 package dev.mirrorpo.learning.es;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorpo.learning.io.AtomicFiles;
-import dev.mirrorpo.learning.io.FloatCodec;
+import dev.mirrorpo.learning.io.JsonFiles;
 import dev.mirrorpo.learning.nn.Adam;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -24,13 +23,13 @@ import java.util.Objects;
  * (seed, generation, pair). Immutable: arrays are copied in and out, so a state can be shared between
  * threads.
  *
- * <p>Files are JSON (format {@value #FORMAT}, version {@value #FORMAT_VERSION}) with float32 arrays as
- * little-endian base64 and a SHA-256 each, so they round-trip bit-exactly; {@link #write} is atomic.
+ * <p>Files are JSON (format {@value #FORMAT}, version {@value #FORMAT_VERSION}) bound by
+ * {@link JsonFiles#MAPPER}, float32 arrays as little-endian base64 with a SHA-256 each, so they round-trip
+ * bit-exactly; {@link #write} is atomic.
  */
 public final class EsState {
   public static final String FORMAT = "mirrorpo-es-state";
   public static final int FORMAT_VERSION = 1;
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final EsConfig config;
   private final int generation;
@@ -174,50 +173,33 @@ public final class EsState {
   }
 
   public String toJson() {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("format", FORMAT);
-    root.put("format_version", FORMAT_VERSION);
-    ObjectNode c = root.putObject("config");
-    c.put("pairs", config.pairs());
-    c.put("initial_sigma", config.initialSigma());
-    c.put("sigma_decay", config.sigmaDecay());
-    c.put("sigma_floor", config.sigmaFloor());
-    c.put("learning_rate", config.learningRate());
-    c.put("fitness_shaping", config.shaping().name());
-    c.put("weight_decay", config.weightDecay());
-    c.put("seed", config.seed());
-    root.put("generation", generation);
-    root.put("sigma", sigma);
-    root.put("dimension", mean.length);
-    putFloats(root, "mean", mean);
-    ObjectNode adam = root.putObject("adam");
-    adam.put("steps", adamSteps);
-    putFloats(adam, "first_moment", adamFirstMoment);
-    putFloats(adam, "second_moment", adamSecondMoment);
-    if (best == null) {
-      root.putNull("best");
-    } else {
-      ObjectNode b = root.putObject("best");
-      b.put("fitness", best.fitness);
-      b.put("generation", best.generation);
-      b.put("pair_index", best.pairIndex);
-      b.put("sign", best.sign);
-      putFloats(b, "parameters", best.parameters);
-    }
-    ArrayNode last = root.putArray("last_fitness");
+    List<Double> last = new ArrayList<>();
     for (double f : lastFitness) {
-      if (Double.isNaN(f)) {
-        last.addNull();
-      } else {
-        last.add(f);
-      }
+      last.add(Double.isNaN(f) ? null : f);
     }
+    StateFile file = new StateFile(FORMAT, FORMAT_VERSION, new ConfigFile(config.pairs(), config.initialSigma(),
+        config.sigmaDecay(), config.sigmaFloor(), config.learningRate(), config.shaping(), config.weightDecay(),
+        config.seed()), generation, sigma, mean.length, mean,
+        new AdamFile(adamSteps, adamFirstMoment, adamSecondMoment),
+        best == null ? null : new BestFile(best.fitness, best.generation, best.pairIndex, best.sign, best.parameters),
+        last);
     try {
-      return JSON.writeValueAsString(root) + "\n";
+      return JsonFiles.MAPPER.writeValueAsString(file) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode ES state: " + e.getMessage(), e);
     }
   }
+
+  /** The file's layout (format version 1), bound by {@link JsonFiles#MAPPER}. */
+  private record StateFile(String format, int formatVersion, ConfigFile config, int generation, double sigma,
+      int dimension, float[] mean, AdamFile adam, BestFile best, List<Double> lastFitness) {}
+
+  private record ConfigFile(int pairs, double initialSigma, double sigmaDecay, double sigmaFloor,
+      double learningRate, FitnessShaping fitnessShaping, double weightDecay, long seed) {}
+
+  private record AdamFile(long steps, float[] firstMoment, float[] secondMoment) {}
+
+  private record BestFile(double fitness, int generation, int pairIndex, int sign, float[] parameters) {}
 
   /**
    * Reads a state file.
@@ -244,7 +226,7 @@ public final class EsState {
   public static EsState parse(String text, String source) {
     String problem;
     try {
-      JsonNode root = JSON.readTree(text);
+      JsonNode root = JsonFiles.MAPPER.readTree(text);
       if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
         problem = "is not an ES state file (no \"format\": \"" + FORMAT + "\")";
       } else if (root.path("format_version").asInt(-1) != FORMAT_VERSION) {
@@ -253,6 +235,8 @@ public final class EsState {
       } else {
         return parse(root);
       }
+    } catch (JsonMappingException e) {
+      problem = "is corrupt or incomplete: " + JsonFiles.problem(e);
     } catch (JsonProcessingException e) {
       problem = "is not valid JSON (truncated or corrupt: " + e.getOriginalMessage() + ")";
     } catch (RuntimeException e) {
@@ -262,100 +246,41 @@ public final class EsState {
         + "; restore it from a backup or delete it to start the search over");
   }
 
-  private static EsState parse(JsonNode root) {
-    JsonNode c = require(root, "config");
-    EsConfig config = new EsConfig(
-        integer(c, "pairs"),
-        number(c, "initial_sigma"),
-        number(c, "sigma_decay"),
-        number(c, "sigma_floor"),
-        number(c, "learning_rate"),
-        FitnessShaping.valueOf(require(c, "fitness_shaping").asText()),
-        number(c, "weight_decay"),
-        longInteger(c, "seed"));
-    int dimension = integer(root, "dimension");
-    float[] mean = floats(root, "mean", dimension);
-    JsonNode adam = require(root, "adam");
-    Adam.State adamState = new Adam.State(floats(adam, "first_moment", dimension),
-        floats(adam, "second_moment", dimension), longInteger(adam, "steps"));
-    JsonNode b = root.get("best");
-    Best best = b == null || b.isNull() ? null : new Best(number(b, "fitness"), integer(b, "generation"),
-        integer(b, "pair_index"), integer(b, "sign"), floats(b, "parameters", dimension));
-    JsonNode last = require(root, "last_fitness");
-    if (!last.isArray()) {
-      throw new IllegalArgumentException("field \"last_fitness\" is not an array");
-    }
+  private static EsState parse(JsonNode root) throws JsonProcessingException {
+    StateFile file = JsonFiles.MAPPER.treeToValue(root, StateFile.class);
+    ConfigFile c = requireField(file.config(), "config");
+    EsConfig config = new EsConfig(c.pairs(), c.initialSigma(), c.sigmaDecay(), c.sigmaFloor(), c.learningRate(),
+        requireField(c.fitnessShaping(), "fitness_shaping"), c.weightDecay(), c.seed());
+    int dimension = file.dimension();
+    float[] mean = sized(requireField(file.mean(), "mean"), "mean", dimension);
+    AdamFile adam = requireField(file.adam(), "adam");
+    Adam.State adamState = new Adam.State(sized(requireField(adam.firstMoment(), "first_moment"), "first_moment",
+        dimension), sized(requireField(adam.secondMoment(), "second_moment"), "second_moment", dimension),
+        adam.steps());
+    BestFile b = file.best();
+    Best best = b == null ? null : new Best(b.fitness(), b.generation(), b.pairIndex(), b.sign(),
+        sized(requireField(b.parameters(), "parameters"), "parameters", dimension));
+    List<Double> last = requireField(file.lastFitness(), "last_fitness");
     double[] lastFitness = new double[last.size()];
     for (int i = 0; i < lastFitness.length; i++) {
-      JsonNode f = last.get(i);
-      if (f.isNull()) {
-        lastFitness[i] = Double.NaN;
-      } else if (f.isNumber()) {
-        lastFitness[i] = f.doubleValue();
-      } else {
-        throw new IllegalArgumentException("last_fitness[" + i + "] is not a number or null");
-      }
+      lastFitness[i] = last.get(i) == null ? Double.NaN : last.get(i);
     }
-    return new EsState(config, integer(root, "generation"), number(root, "sigma"), mean, adamState, best,
-        lastFitness);
+    return new EsState(config, file.generation(), file.sigma(), mean, adamState, best, lastFitness);
   }
 
-  private static void putFloats(ObjectNode parent, String name, float[] values) {
-    ObjectNode node = parent.putObject(name);
-    node.put("encoding", FloatCodec.ENCODING);
-    node.put("sha256", FloatCodec.checksum(values));
-    node.put("data", FloatCodec.encode(values));
-  }
-
-  private static float[] floats(JsonNode parent, String name, int expectedLength) {
-    JsonNode node = require(parent, name);
-    if (!FloatCodec.ENCODING.equals(node.path("encoding").asText())) {
-      throw new IllegalArgumentException("field \"" + name + "\" has unknown encoding '"
-          + node.path("encoding").asText() + "'");
-    }
-    float[] values;
-    try {
-      values = FloatCodec.decode(require(node, "data").asText(), require(node, "sha256").asText());
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("field \"" + name + "\": " + e.getMessage(), e);
-    }
-    if (values.length != expectedLength) {
-      throw new IllegalArgumentException("field \"" + name + "\" has " + values.length + " values, expected "
-          + expectedLength);
-    }
-    return values;
-  }
-
-  private static JsonNode require(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
+  private static <T> T requireField(T value, String field) {
+    if (value == null) {
       throw new IllegalArgumentException("field \"" + field + "\" is missing");
     }
     return value;
   }
 
-  private static double number(JsonNode node, String field) {
-    JsonNode value = require(node, field);
-    if (!value.isNumber()) {
-      throw new IllegalArgumentException("field \"" + field + "\" is not a number");
+  private static float[] sized(float[] values, String field, int expectedLength) {
+    if (values.length != expectedLength) {
+      throw new IllegalArgumentException("field \"" + field + "\" has " + values.length + " values, expected "
+          + expectedLength);
     }
-    return value.doubleValue();
-  }
-
-  private static int integer(JsonNode node, String field) {
-    JsonNode value = require(node, field);
-    if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-      throw new IllegalArgumentException("field \"" + field + "\" is not an int");
-    }
-    return value.intValue();
-  }
-
-  private static long longInteger(JsonNode node, String field) {
-    JsonNode value = require(node, field);
-    if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-      throw new IllegalArgumentException("field \"" + field + "\" is not a long");
-    }
-    return value.longValue();
+    return values;
   }
 
   @Override

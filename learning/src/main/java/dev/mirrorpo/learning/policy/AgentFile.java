@@ -4,12 +4,12 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorpo.learning.io.AtomicFiles;
 import dev.mirrorpo.learning.io.FloatCodec;
 import dev.mirrorpo.learning.io.JsonArrays;
+import dev.mirrorpo.learning.io.JsonFiles;
 import dev.mirrorpo.learning.nn.ParameterSet;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -27,7 +27,7 @@ public final class AgentFile {
   public static final String FORMAT = "mirrorpo-agent";
   public static final int FORMAT_VERSION = 1;
   public static final String SUFFIX = ".agent.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+  private static final ObjectMapper JSON = JsonFiles.MAPPER;
 
   private AgentFile() {}
 

@@ -95,6 +95,19 @@ class EsStateTest {
     }
   }
 
+  /**
+   * A state file written before the file was bound by JsonFiles (the quick search's after 2 generations,
+   * 1137 parameters, best candidate and last fitness set) reads and writes back byte for byte.
+   */
+  @Test
+  void aStateFileWrittenByAnEarlierBuildLoadsAndWritesBackByteForByte() throws Exception {
+    Path earlier = Path.of(getClass().getResource("quick-search-generation-2.state.json").toURI());
+    EsState state = EsState.read(earlier);
+    assertEquals(2, state.generation());
+    assertEquals(1137, state.dimension());
+    assertEquals(Files.readString(earlier), state.toJson());
+  }
+
   @Test
   void resumingFromTheSavedStateEqualsAnUninterruptedRun() {
     List<EsState> uninterrupted = run(config(), 12);
@@ -131,6 +144,10 @@ class EsStateTest {
     assertBad(file, good.substring(0, at) + flipped + good.substring(at + 1), "SHA-256");
     assertBad(file, good.replace("\"generation\" : 1,", "\"generation\" : \"one\","), "generation");
     assertBad(file, good.replace("\"pairs\" : 16", "\"pairs\" : 15"), "last fitness values");
+    assertBad(file, good.replaceFirst("\"sigma\" : [0-9.eE-]+,", ""), "field \"sigma\" is missing");
+    assertBad(file, good.replace("\"sigma\" :", "\"extra\" : 1, \"sigma\" :"), "unknown field \"extra\"");
+    assertBad(file, good.replace("\"encoding\" : \"float32-le-base64\"", "\"encoding\" : \"float64\""),
+        "field \"mean\": unknown encoding 'float64'");
 
     Files.deleteIfExists(file);
     IllegalArgumentException missing = assertThrows(IllegalArgumentException.class, () -> EsState.read(file));
