@@ -2,7 +2,6 @@ package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.learning.data.Quality;
 import dev.mirrorpo.learning.io.AtomicFiles;
-import dev.mirrorpo.learning.io.Directories;
 import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.objectives.Objectives;
@@ -119,10 +118,7 @@ public final class BenchmarkPipeline {
     if (options.getConfig() == null || options.getOut() == null) {
       throw new IllegalArgumentException("a benchmark needs a preset (--config) and an output directory (--out)");
     }
-    Path out = Path.of(options.getOut());
-    Directories.requireCreatable(out, "--out");
-    FlinkSessionCluster.requireWorkerPaths(options);
-    try (DirectoryLock lock = DirectoryLock.acquire(out, "benchmark")) {
+    try (DirectoryLock lock = OutputDirectories.claim(Path.of(options.getOut()), options, "benchmark")) {
       return runLocked(options, beamArgs, origin, progress);
     }
   }

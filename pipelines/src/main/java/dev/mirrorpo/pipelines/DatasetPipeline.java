@@ -8,7 +8,6 @@ import dev.mirrorpo.learning.data.DatasetStatistics;
 import dev.mirrorpo.learning.data.PairGenerationSpec;
 import dev.mirrorpo.learning.data.PreferencePairGenerator;
 import dev.mirrorpo.learning.data.Quality;
-import dev.mirrorpo.learning.io.Directories;
 import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.policy.Agent;
@@ -146,13 +145,10 @@ public final class DatasetPipeline {
       throw new IllegalArgumentException("a dataset needs a preset (--config) and an output directory (--out)");
     }
     Path out = Path.of(options.getOut());
-    Directories.requireCreatable(out, "--out");
     Plan plan = plan(DatasetConfig.load(Path.of(options.getConfig())), options);
     // The workers load the agents exactly like this; a bad agent is reported before anything starts.
     new PreferencePairGenerator(plan.spec()).close();
-    // Before anything is written: a refused path leaves nothing behind to block the next run.
-    FlinkSessionCluster.requireWorkerPaths(options);
-    try (DirectoryLock lock = DirectoryLock.acquire(out, "dataset generate")) {
+    try (DirectoryLock lock = OutputDirectories.claim(out, options, "dataset generate")) {
       Path staging = DatasetReplacement.begin(out, options.getOverwrite());
       DatasetManifest manifest;
       try {

@@ -3,7 +3,6 @@ package dev.mirrorpo.pipelines;
 import dev.mirrorpo.learning.Seeds;
 import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.learning.es.OpenAiEs;
-import dev.mirrorpo.learning.io.Directories;
 import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.mpo.MpoLayout;
@@ -94,10 +93,7 @@ public final class SearchPipeline {
     if (options.getConfig() == null || options.getOut() == null) {
       throw new IllegalArgumentException("a search needs a preset (--config) and a run directory (--out)");
     }
-    Path out = Path.of(options.getOut());
-    Directories.requireCreatable(out, "--out");
-    FlinkSessionCluster.requireWorkerPaths(options);
-    try (DirectoryLock lock = DirectoryLock.acquire(out, "evolve")) {
+    try (DirectoryLock lock = OutputDirectories.claim(Path.of(options.getOut()), options, "evolve")) {
       return runLocked(options, beamArgs, origin, progress);
     }
   }
