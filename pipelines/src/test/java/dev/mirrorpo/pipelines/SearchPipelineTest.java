@@ -7,21 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.learning.io.DirectoryLock;
-import dev.mirrorpo.learning.mpo.MpoLayout;
-import dev.mirrorpo.learning.mpo.MpoObjective;
-import dev.mirrorpo.learning.mpo.MpoPopulation;
-import dev.mirrorpo.learning.training.TrainingResult;
 import dev.mirrorpo.schemas.CandidateFitness;
-import dev.mirrorpo.transforms.training.TrainAndEvaluate;
+import dev.mirrorpo.transforms.MixedGeneration;
+import dev.mirrorpo.transforms.io.SealedFiles;
+import dev.mirrorpo.transforms.io.WriteSingleParquetFile;
+import dev.mirrorpo.transforms.search.TrainAndEvaluateCandidates;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.Pipeline;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -154,32 +153,34 @@ class SearchPipelineTest {
     }
   }
 
+  /**
+   * The rows come from the search's own transform, on a generation whose candidate + overflows and whose
+   * candidate − trains ({@link MixedGeneration}), and are read back as the driver reads them.
+   */
   @Test
   void aCandidateWhoseTrainingDivergesGetsNoFitnessAndIsCountedAsFailedWhileItsBatchMateTrainsOn() {
     SearchConfig config = SearchConfig.load(preset);
-    float[] overflowing = MpoLayout.initial(config.mpo());
-    java.util.Arrays.fill(overflowing, 1e30f); // finite, but every loss overflows
-    List<TrainAndEvaluate.Outcome> outcomes = TrainAndEvaluate.runPopulation(config.training().cellSettings("hopper"),
-        dataset.toString(), MpoPopulation.of(List.of(MpoObjective.create(config.mpo(), overflowing),
-            MpoObjective.initial(config.mpo()))), 1);
-    TrainAndEvaluate.Outcome diverged = outcomes.get(0);
-    TrainAndEvaluate.Outcome fine = outcomes.get(1);
-    assertEquals(TrainingResult.Status.DIVERGED, diverged.training().status(), diverged.training().message());
-    assertTrue(Double.isNaN(diverged.meanReturn()));
-    assertTrue(fine.training().completed(), fine.training().message());
-    assertTrue(Double.isFinite(fine.meanReturn()));
-    List<CandidateFitness> rows = new ArrayList<>();
-    for (int k = 0; k < 2; k++) {
-      TrainAndEvaluate.Outcome outcome = outcomes.get(k);
-      rows.add(CandidateFitness.newBuilder().setGeneration(0).setPairIndex(0).setSign(k == 0 ? 1 : -1)
-          .setStatus(outcome.training().status().name()).setMessage(outcome.training().message())
-          .setFitness(outcome.meanReturn()).setStandardError(outcome.standardError())
-          .setSteps(outcome.training().steps()).setTrainSeconds(outcome.trainSeconds())
-          .setEvaluateSeconds(outcome.evaluateSeconds()).build());
-    }
-    GenerationSummary summary = GenerationSummary.of(0, rows, 0.03, fine.meanReturn(), 10, 1);
+    SearchRun run = new SearchRun(work.resolve("mixed"));
+    Path generation = run.generationDirectory(0);
+    Pipeline pipeline = Pipeline.create(SearchPipeline.options("--runner=DirectRunner"));
+    pipeline
+        .apply(TrainAndEvaluateCandidates.of(MixedGeneration.state(config.mpo(), 5), config.mpo(),
+            config.training().cellSettings("hopper"), dataset.toString(), 1, 2))
+        .apply(WriteSingleParquetFile.<CandidateFitness>to(generation.toString(), SearchRun.FITNESS_PREFIX,
+            CandidateFitness.getClassSchema()));
+    pipeline.run().waitUntilFinish();
+    SealedFiles.seal(generation, SearchRun.FITNESS_PREFIX);
+    List<CandidateFitness> rows = run.fitnessRows(0);
+
+    assertEquals(2, rows.size());
+    CandidateFitness trained = rows.stream().filter(row -> row.getSign() == -1).findFirst().orElseThrow();
+    assertEquals("COMPLETED", trained.getStatus().toString(), trained.getMessage().toString());
+    GenerationSummary summary = GenerationSummary.of(0, rows, MixedGeneration.SIGMA, trained.getFitness(), 10, 1);
+    assertEquals(2, summary.candidates());
     assertEquals(1, summary.failed());
-    assertEquals(fine.meanReturn(), summary.fitnessMean());
+    assertEquals(trained.getFitness(), summary.fitnessMean(), "the mean is over the candidates that trained");
+    assertEquals(trained.getFitness(), summary.fitnessMax());
+    assertEquals(trained.getFitness(), summary.fitnessMin());
   }
 
   @Test
