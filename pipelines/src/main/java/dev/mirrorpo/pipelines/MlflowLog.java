@@ -12,10 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The benchmark's view in MLflow: one run per cell (params, final return, learning curve) under the
- * experiment "mirrorpo-benchmark-TASK". Logging happens in the driver after a dataset's pipeline has
- * finished, from the Parquet results, so a retried bundle never logs twice, and a rerun of the same
- * benchmark adds nothing. An unreachable server is reported once and the benchmark goes on.
+ * The benchmark's view in MLflow: one run per cell (params, final return, learning curve; MLflow's source tags
+ * = the command, commit and preset), named by what it trained, under the experiment "mirrorpo-benchmark-TASK".
+ * Logging happens in the driver after a dataset's pipeline has finished, from the Parquet results, so a
+ * retried bundle never logs twice, and a rerun of the same benchmark adds nothing. An unreachable server is
+ * reported once and the benchmark goes on.
  */
 final class MlflowLog {
   static final String EXPERIMENT_PREFIX = "mirrorpo-benchmark-";
@@ -110,13 +111,18 @@ final class MlflowLog {
     metrics.put("steps", (double) row.getSteps());
     metrics.put("train_seconds", row.getTrainSeconds());
     metrics.put("evaluate_seconds", row.getEvaluateSeconds());
-    Map<String, String> tags = new LinkedHashMap<>();
+    Map<String, String> tags = new LinkedHashMap<>(MlflowTracking.sourceTags(origin.command(), origin.gitCommit(),
+        config.file().toAbsolutePath().normalize().toString()));
+    tags.put("mirrorpo.cell", cell);
     tags.put("mirrorpo.status", row.getStatus().toString());
     tags.put("mirrorpo.message", row.getMessage().toString());
     tags.put("mirrorpo.results", out.toAbsolutePath().normalize().toString());
     String identity = out.toAbsolutePath().normalize() + " " + row.getDatasetSha256() + " " + cell;
-    return new MlflowTracking.RunRecord(Sha256.ofText(identity), cell, params, metrics,
+    StringBuilder objective = new StringBuilder(row.getAlgorithm());
+    row.getHyperParameters().forEach((k, v) -> objective.append(' ').append(k).append('=').append(v));
+    String name = MlflowTracking.runName("benchmark", row.getTask().toString(), row.getDataset().toString(),
+        objective.toString(), row.getSeed());
+    return new MlflowTracking.RunRecord(Sha256.ofText(identity), name, params, metrics,
         Map.of("epoch_loss", List.copyOf(row.getEpochLosses())), tags, !"COMPLETED".equals(row.getStatus().toString()));
   }
-
 }

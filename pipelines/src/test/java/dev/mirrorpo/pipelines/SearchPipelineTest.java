@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.schemas.CandidateFitness;
@@ -18,13 +20,16 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.Pipeline;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlflow.api.proto.Service.Run;
 
 /**
  * The MPO search end to end on real MuJoCo, PyTorch, Beam, Parquet and a real MLflow server: a tiny
@@ -107,11 +112,27 @@ class SearchPipelineTest {
     assertEquals("mirrorpo-search-hopper-" + dataset.getFileName(), reference.mlflowExperiment());
     try (MlflowTracking tracking = MlflowTracking.connect(mlflow.uri())) {
       String id = reference.mlflowRunId();
-      assertEquals(Set.of(0L, 1L, 2L), tracking.loggedSteps(id, "fitness_mean"));
-      assertEquals(Set.of(0L, 1L, 2L), tracking.loggedSteps(id, "baseline_return"));
+      assertEquals(Set.of(1L, 2L, 3L), tracking.loggedSteps(id, "fitness_mean"), "steps are generations 1..N");
+      assertEquals(Set.of(1L, 2L, 3L), tracking.loggedSteps(id, "baseline_return"));
       Set<String> artifacts = tracking.artifacts(id);
       assertTrue(artifacts.containsAll(Set.of("search.json", "baseline.json", "best-landscape.png",
-          "best-after-00003.json", "fitness-after-00003.png")), artifacts.toString());
+          "best-after-00003.json", "fitness-after-00003.png", "candidates-00001.json", "candidates-00003.json")),
+          artifacts.toString());
+      Run logged = tracking.client().getRun(id);
+      assertEquals("search hopper/" + dataset.getFileName() + " seed 3", logged.getInfo().getRunName());
+      Map<String, String> tags = new TreeMap<>();
+      logged.getData().getTagsList().forEach(tag -> tags.put(tag.getKey(), tag.getValue()));
+      assertEquals("test", tags.get("mlflow.source.name"));
+      assertEquals("unknown", tags.get("mlflow.source.git.commit"));
+      assertEquals(preset.toAbsolutePath().normalize().toString(), tags.get("mirrorpo.preset"));
+      JsonNode tables = new ObjectMapper().readTree(tags.get("mlflow.loggedArtifacts"));
+      assertEquals(GENERATIONS, tables.size(), tables.toString());
+      assertEquals("candidates-00002.json", tables.get(1).path("path").asText());
+      assertEquals("table", tables.get(1).path("type").asText());
+      String experimentId = logged.getInfo().getExperimentId();
+      assertTrue(tracking.client().getExperiment(experimentId).getTagsList().stream().anyMatch(tag ->
+          tag.getKey().equals("mlflow.experimentKind") && tag.getValue().equals("custom_model_development")),
+          "the experiment opens as a model-training experiment, not the GenAI view");
       assertEquals(0, SearchMlflow.syncDirectory(run, mlflow.uri(), new PrintWriter(new StringWriter())),
           "a sync after the search adds nothing");
       assertEquals(3, tracking.client().getMetricHistory(id, "sigma").size());
@@ -158,7 +179,7 @@ class SearchPipelineTest {
    * candidate − trains ({@link MixedGeneration}), and are read back as the driver reads them.
    */
   @Test
-  void aCandidateWhoseTrainingDivergesGetsNoFitnessAndIsCountedAsFailedWhileItsBatchMateTrainsOn() {
+  void aCandidateWhoseTrainingDivergesGetsNoFitnessAndIsCountedAsFailedWhileItsBatchMateTrainsOn() throws IOException {
     SearchConfig config = SearchConfig.load(preset);
     SearchRun run = new SearchRun(work.resolve("mixed"));
     Path generation = run.generationDirectory(0);
@@ -181,6 +202,12 @@ class SearchPipelineTest {
     assertEquals(trained.getFitness(), summary.fitnessMean(), "the mean is over the candidates that trained");
     assertEquals(trained.getFitness(), summary.fitnessMax());
     assertEquals(trained.getFitness(), summary.fitnessMin());
+
+    JsonNode table = new ObjectMapper().readTree(SearchMlflow.candidateTable(rows));
+    assertEquals("fitness", table.path("columns").get(5).asText());
+    assertTrue(table.path("data").get(0).get(5).isNull(), "MLflow's table shows no fitness for the failed candidate +");
+    assertEquals(trained.getFitness(), table.path("data").get(1).get(5).asDouble());
+    assertEquals("DIVERGED", table.path("data").get(0).get(4).asText());
   }
 
   @Test
@@ -196,10 +223,33 @@ class SearchPipelineTest {
     try (MlflowTracking tracking = MlflowTracking.connect(mlflow.uri())) {
       String experimentId = tracking.experiment(reference.mlflowExperiment());
       List<org.mlflow.api.proto.Service.RunInfo> runs = tracking.client().searchRuns(List.of(experimentId),
-          "attributes.run_name = 'search offline'");
+          "tags.`mirrorpo.run_directory` = '" + out.toAbsolutePath().normalize() + "'");
       assertEquals(1, runs.size());
       assertEquals(org.mlflow.api.proto.Service.RunStatus.FINISHED, runs.get(0).getStatus(),
           "the synced run is not left RUNNING: no search holds its directory");
+    }
+  }
+
+  /**
+   * A search logged to MLflow before steps counted generations from 1 (its steps 0 and 1 are generations 1 and
+   * 2) is resumed or synced without logging those generations again: only generation 3 is added, as step 2.
+   */
+  @Test
+  void aRunLoggedWithStepsFromZeroGetsOnlyItsMissingGenerations() throws IOException {
+    Path out = work.resolve("steps-from-zero");
+    TestDatasets.copyTree(reference.runDirectory(), out);
+    SearchRun run = new SearchRun(out);
+    try (MlflowTracking tracking = MlflowTracking.connect(mlflow.uri())) {
+      String id = tracking.ensureRun(tracking.experiment(reference.mlflowExperiment()),
+          SearchMlflow.runKey(run, SearchRun.readMap(run.file(SearchRun.SEARCH))), "search steps-from-zero", Map.of(),
+          Map.of());
+      List<GenerationSummary> summaries = run.summaries(2);
+      tracking.logMetrics(id, 0, summaries.get(0).metrics());
+      tracking.logMetrics(id, 1, summaries.get(1).metrics());
+
+      assertEquals(1, SearchMlflow.syncDirectory(out, mlflow.uri(), new PrintWriter(new StringWriter())));
+      assertEquals(Set.of(0L, 1L, 2L), tracking.loggedSteps(id, "sigma"));
+      assertEquals(3, tracking.client().getMetricHistory(id, "sigma").size(), "each generation logged once");
     }
   }
 

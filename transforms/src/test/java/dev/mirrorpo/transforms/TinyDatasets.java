@@ -82,8 +82,8 @@ public final class TinyDatasets {
     List<DatasetManifest.DataFile> listed = files.stream().map(file -> new DatasetManifest.DataFile(
         dataset.relativize(file).toString(), ListedFiles.size(file), Sha256.ofFile(file))).toList();
     long bytes = listed.stream().mapToLong(DatasetManifest.DataFile::bytes).sum();
-    new DatasetManifest(DatasetManifest.FORMAT, DatasetManifest.FORMAT_VERSION, SchemaVersions.PREFERENCE_PAIR, "2026-01-01T00:00:00Z",
-        "test", "unknown", "DirectRunner", null, null, null, null, listed, bytes, null, null)
+    new DatasetManifest(DatasetManifest.FORMAT, DatasetManifest.FORMAT_VERSION, SchemaVersions.PREFERENCE_PAIR,
+        "2026-01-01T00:00:00Z", "test", "unknown", "DirectRunner", null, null, null, null, listed, bytes, null, null)
         .write(dataset.resolve(DatasetManifest.FILE_NAME));
     return dataset;
   }
