@@ -7,9 +7,11 @@ import dev.mirrorpo.transforms.benchmark.DiscoveredObjective;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The benchmark's view in MLflow: one run per cell (params, final return, learning curve; MLflow's source tags
@@ -29,6 +31,8 @@ final class MlflowLog {
   private final String uri;
   private final PrintWriter progress;
   private MlflowTracking tracking;
+  /** The experiments whose page has been printed. */
+  private final Set<String> announced = new HashSet<>();
 
   private MlflowLog(String uri, MlflowTracking tracking, PrintWriter progress) {
     this.uri = uri;
@@ -65,6 +69,10 @@ final class MlflowLog {
     int logged = 0;
     try {
       String experiment = tracking.experiment(experimentName(dataset.task()));
+      if (announced.add(experiment)) {
+        progress.println("benchmark: MLflow runs " + tracking.experimentPage(experiment));
+        progress.flush();
+      }
       Map<String, DiscoveredObjective> bySha256 = new HashMap<>();
       discovered.forEach(objective -> bySha256.put(objective.sha256(), objective));
       for (BenchmarkResult row : rows) {

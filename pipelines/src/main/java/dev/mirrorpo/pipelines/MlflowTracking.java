@@ -44,6 +44,7 @@ public final class MlflowTracking implements AutoCloseable {
    */
   static final String EXPERIMENT_KIND_TAG = "mlflow.experimentKind";
   static final String MODEL_TRAINING = "custom_model_development";
+  private static final String MODEL_TRAINING_VIEW = "?workflowType=machine_learning";
   /** MLflow's list of a run's artifacts that its UI shows as tables rather than as JSON text. */
   static final String LOGGED_ARTIFACTS_TAG = "mlflow.loggedArtifacts";
   private static final int MAX_PARAMS_PER_REQUEST = 100;
@@ -123,6 +124,20 @@ public final class MlflowTracking implements AutoCloseable {
     }
     client.setExperimentTag(id, EXPERIMENT_KIND_TAG, MODEL_TRAINING);
     return id;
+  }
+
+  /**
+   * The UI's page of an experiment's runs. MLflow 3.17's UI shows either its GenAI or its model-training pages,
+   * by a switch of its own (GenAI in a new browser) rather than by {@link #EXPERIMENT_KIND_TAG}: the link says
+   * which, so that it opens on the runs, their metrics and artifacts.
+   */
+  public String experimentPage(String experimentId) {
+    return uri.replaceFirst("/+$", "") + "/#/experiments/" + experimentId + MODEL_TRAINING_VIEW;
+  }
+
+  /** The UI's page of one run, in the model-training view (see {@link #experimentPage}). */
+  public String runPage(String experimentId, String runId) {
+    return uri.replaceFirst("/+$", "") + "/#/experiments/" + experimentId + "/runs/" + runId + MODEL_TRAINING_VIEW;
   }
 
   /**

@@ -41,6 +41,7 @@ public final class SearchMlflow {
   private MlflowTracking tracking;
   private String runId;
   private String experiment;
+  private String experimentId;
 
   private SearchMlflow(String uri, MlflowTracking tracking, PrintWriter progress) {
     this.uri = uri;
@@ -91,7 +92,7 @@ public final class SearchMlflow {
       String task = params.get("task");
       String dataset = Path.of(params.get("dataset")).getFileName().toString();
       experiment = EXPERIMENT_PREFIX + task + "-" + dataset;
-      String experimentId = tracking.experiment(experiment);
+      experimentId = tracking.experiment(experiment);
       Map<String, String> tags = new LinkedHashMap<>(MlflowTracking.sourceTags((String) search.get("command"),
           (String) search.get("git_commit"), params.get("config_file")));
       tags.put(RUN_DIRECTORY_TAG, run.directory().toAbsolutePath().normalize().toString());
@@ -138,6 +139,8 @@ public final class SearchMlflow {
     sync(run);
     if (tracking != null && runId != null) {
       tracking.finish(runId, false);
+      progress.println("search: MLflow run " + tracking.runPage(experimentId, runId));
+      progress.flush();
     }
   }
 

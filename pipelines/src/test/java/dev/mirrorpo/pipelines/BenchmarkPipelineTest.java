@@ -151,6 +151,8 @@ class BenchmarkPipelineTest {
       assertEquals(MlflowTracking.MODEL_TRAINING, tracking.client().getExperiment(experiment).getTagsList().stream()
           .filter(tag -> tag.getKey().equals(MlflowTracking.EXPERIMENT_KIND_TAG)).findFirst().orElseThrow().getValue(),
           "the experiment opens as a model-training experiment");
+      assertTrue(firstLog.contains("benchmark: MLflow runs " + mlflow.uri() + "/#/experiments/" + experiment
+          + "?workflowType=machine_learning"), firstLog);
 
       StringWriter log = new StringWriter();
       BenchmarkPipeline.Summary again = run(out, log, "--runner=DirectRunner");

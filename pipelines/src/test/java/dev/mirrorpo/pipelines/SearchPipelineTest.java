@@ -42,6 +42,7 @@ class SearchPipelineTest {
   private static Path preset;
   private static Path dataset;
   private static SearchPipeline.Summary reference;
+  private static String referenceLog;
 
   @BeforeAll
   static void searchOnce() {
@@ -61,7 +62,9 @@ class SearchPipelineTest {
     datasetOptions.setConfig(preset.toString());
     datasetOptions.setOut(dataset.toString());
     DatasetPipeline.generate(datasetOptions, origin(), new PrintWriter(new StringWriter()));
-    reference = search(work.resolve("reference"), mlflow.uri(), new StringWriter());
+    StringWriter log = new StringWriter();
+    reference = search(work.resolve("reference"), mlflow.uri(), log);
+    referenceLog = log.toString();
   }
 
   @AfterAll
@@ -133,6 +136,9 @@ class SearchPipelineTest {
       assertTrue(tracking.client().getExperiment(experimentId).getTagsList().stream().anyMatch(tag ->
           tag.getKey().equals("mlflow.experimentKind") && tag.getValue().equals("custom_model_development")),
           "the experiment opens as a model-training experiment, not the GenAI view");
+      assertTrue(referenceLog.contains("search: MLflow run " + mlflow.uri() + "/#/experiments/" + experimentId
+          + "/runs/" + id + "?workflowType=machine_learning"), "the search links its run in the model-training view: "
+          + referenceLog);
       assertEquals(0, SearchMlflow.syncDirectory(run, mlflow.uri(), new PrintWriter(new StringWriter())),
           "a sync after the search adds nothing");
       assertEquals(3, tracking.client().getMetricHistory(id, "sigma").size());
