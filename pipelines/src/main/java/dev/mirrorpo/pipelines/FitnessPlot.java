@@ -3,11 +3,16 @@ package dev.mirrorpo.pipelines;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
+import java.awt.geom.Rectangle2D;
 import java.nio.file.Path;
+import java.text.NumberFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.ToDoubleFunction;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.plot.SeriesRenderingOrder;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
@@ -44,8 +49,11 @@ final class FitnessPlot {
 
     NumberAxis generation = new NumberAxis("generation");
     generation.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
+    generation.setAutoRangeIncludesZero(false);
     NumberAxis trueReturn = new NumberAxis("true return");
     trueReturn.setAutoRangeIncludesZero(false);
+    // The same digits on every machine, whatever its locale.
+    trueReturn.setNumberFormatOverride(NumberFormat.getNumberInstance(Locale.ROOT));
     XYLineAndShapeRenderer renderer = new XYLineAndShapeRenderer(true, true);
     Color[] colours = {new Color(33, 102, 172), new Color(94, 201, 98), new Color(178, 24, 43),
         new Color(120, 120, 120)};
@@ -55,8 +63,11 @@ final class FitnessPlot {
     }
     renderer.setSeriesStroke(3, new BasicStroke(2, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
         new float[] {8, 6}, 0));
-    renderer.setSeriesShapesVisible(3, false);
+    // A short dash at each generation: with one generation the baseline is a single point, and still shows.
+    renderer.setSeriesShape(3, new Rectangle2D.Double(-7, -1, 14, 2));
     XYPlot plot = new XYPlot(lines, generation, trueReturn, renderer);
+    // Later lines on top: the best so far over the maximum it often equals, the baseline over both.
+    plot.setSeriesRenderingOrder(SeriesRenderingOrder.FORWARD);
     plot.setBackgroundPaint(Color.WHITE);
     plot.setDomainGridlinePaint(new Color(230, 230, 230));
     plot.setRangeGridlinePaint(new Color(230, 230, 230));
@@ -66,7 +77,7 @@ final class FitnessPlot {
         new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, false);
     LegendTitle legend = new LegendTitle(plot);
     legend.setPosition(RectangleEdge.RIGHT);
-    legend.setFrame(org.jfree.chart.block.BlockBorder.NONE);
+    legend.setFrame(BlockBorder.NONE);
     legend.setMargin(new RectangleInsets(0, 10, 0, 10));
     chart.addLegend(legend);
     chart.setBackgroundPaint(Color.WHITE);
