@@ -141,17 +141,21 @@ public final class MlflowTracking implements AutoCloseable {
   }
 
   /**
-   * MLflow's standard source tags, which its UI shows as the run's source and git commit, and the preset.
+   * MLflow's standard source tags, which its UI shows as the run's source and git commit, with the whole command
+   * line and the preset. The source's name is the command's entry point ("mirrorpo evolve"): the UI shows a
+   * local source's name from its last slash on, which would cut a command line with paths in it.
    *
    * @param command the command line that made the results
    * @param gitCommit the commit of the code that ran it ("unknown" outside a git checkout)
    * @param preset the preset file it read
    */
   public static Map<String, String> sourceTags(String command, String gitCommit, String preset) {
+    String[] words = command.split(" ", 3);
     Map<String, String> tags = new LinkedHashMap<>();
     tags.put("mlflow.source.type", "LOCAL");
-    tags.put("mlflow.source.name", command);
+    tags.put("mlflow.source.name", words.length < 2 ? command : words[0] + " " + words[1]);
     tags.put("mlflow.source.git.commit", gitCommit);
+    tags.put("mirrorpo.command", command);
     tags.put("mirrorpo.preset", preset);
     return tags;
   }

@@ -190,7 +190,8 @@ public final class SearchMlflow {
   static String candidateTable(List<CandidateFitness> rows) {
     ObjectNode table = SearchRun.JSON.createObjectNode();
     ArrayNode columns = table.putArray("columns");
-    for (String column : List.of("generation", "candidate", "pair", "sign", "status", "fitness", "standard_error",
+    // What tells candidates apart first, so that the UI's table shows it without scrolling.
+    for (String column : List.of("candidate", "fitness", "standard_error", "status", "pair", "sign", "generation",
         "train_seconds", "evaluate_seconds", "steps", "policy_sha256", "message")) {
       columns.add(column);
     }
@@ -198,13 +199,13 @@ public final class SearchMlflow {
     rows.stream()
         .sorted(Comparator.comparingInt(row -> OpenAiEs.candidateIndex(row.getPairIndex(), row.getSign())))
         .forEach(row -> data.addArray()
-            .add(row.getGeneration() + 1)
             .add(OpenAiEs.candidateIndex(row.getPairIndex(), row.getSign()))
-            .add(row.getPairIndex())
-            .add(row.getSign() > 0 ? "+" : "-")
-            .add(row.getStatus().toString())
             .add(finiteOrNull(row.getFitness()))
             .add(finiteOrNull(row.getStandardError()))
+            .add(row.getStatus().toString())
+            .add(row.getPairIndex())
+            .add(row.getSign() > 0 ? "+" : "-")
+            .add(row.getGeneration() + 1)
             .add(finiteOrNull(row.getTrainSeconds()))
             .add(finiteOrNull(row.getEvaluateSeconds()))
             .add(row.getSteps())

@@ -126,6 +126,7 @@ class SearchPipelineTest {
       Map<String, String> tags = new TreeMap<>();
       logged.getData().getTagsList().forEach(tag -> tags.put(tag.getKey(), tag.getValue()));
       assertEquals("test", tags.get("mlflow.source.name"));
+      assertEquals("test", tags.get("mirrorpo.command"));
       assertEquals("unknown", tags.get("mlflow.source.git.commit"));
       assertEquals(preset.toAbsolutePath().normalize().toString(), tags.get("mirrorpo.preset"));
       JsonNode tables = new ObjectMapper().readTree(tags.get("mlflow.loggedArtifacts"));
@@ -210,10 +211,11 @@ class SearchPipelineTest {
     assertEquals(trained.getFitness(), summary.fitnessMin());
 
     JsonNode table = new ObjectMapper().readTree(SearchMlflow.candidateTable(rows));
-    assertEquals("fitness", table.path("columns").get(5).asText());
-    assertTrue(table.path("data").get(0).get(5).isNull(), "MLflow's table shows no fitness for the failed candidate +");
-    assertEquals(trained.getFitness(), table.path("data").get(1).get(5).asDouble());
-    assertEquals("DIVERGED", table.path("data").get(0).get(4).asText());
+    assertEquals("fitness", table.path("columns").get(1).asText());
+    assertTrue(table.path("data").get(0).get(1).isNull(), "MLflow's table shows no fitness for the failed candidate +");
+    assertEquals(trained.getFitness(), table.path("data").get(1).get(1).asDouble());
+    assertEquals("status", table.path("columns").get(3).asText());
+    assertEquals("DIVERGED", table.path("data").get(0).get(3).asText());
   }
 
   @Test
