@@ -39,8 +39,9 @@ public final class MlflowTracking implements AutoCloseable {
   static final String KEY_TAG = "mirrorpo.key";
   static final String COMPLETE_TAG = "mirrorpo.complete";
   /**
-   * MLflow 3's UI opens an experiment by this tag: without it, one whose runs have no models is guessed to be a
-   * GenAI experiment and opens on traces and evaluation runs; mirrorpo's are model-training experiments.
+   * MLflow 3's record of an experiment's kind, model training or GenAI (traces, evaluation runs); mirrorpo's are
+   * model training. MLflow UIs that open an experiment by its kind go by it; 3.17's goes by a switch of its own
+   * ({@link #experimentPage}).
    */
   static final String EXPERIMENT_KIND_TAG = "mlflow.experimentKind";
   static final String MODEL_TRAINING = "custom_model_development";

@@ -10,8 +10,9 @@ import dev.mirrorpo.learning.nn.Adam;
 
 /**
  * An ES generation of one antithetic pair in which candidate + diverges and candidate − trains: the search
- * state's mean is σ·ε (the pair's own noise, so candidate − = ζ − σ·ε is within float rounding of 0, an
- * objective with a finite loss) and σ is so large that candidate + = 2σ·ε makes every loss overflow.
+ * state's mean ζ is σ·ε in float32 (ε the pair's own noise, so candidate − = ζ − σ·ε is 0 up to that rounding,
+ * below 1 in every coordinate: an objective with a finite loss) and σ is so large that candidate + = 2σ·ε
+ * makes every loss overflow.
  */
 public final class MixedGeneration {
   /** Large enough for 2σ·ε to overflow the loss, small enough for the rounding of σ·ε to stay near 0. */
