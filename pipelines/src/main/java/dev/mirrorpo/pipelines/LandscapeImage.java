@@ -7,8 +7,9 @@ import java.awt.Color;
 import java.awt.Font;
 import java.awt.FontMetrics;
 import java.awt.Graphics2D;
+import java.awt.Paint;
 import java.awt.RenderingHints;
-import java.awt.geom.AffineTransform;
+import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,22 +18,36 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.annotations.XYLineAnnotation;
+import org.jfree.chart.axis.AxisLocation;
+import org.jfree.chart.axis.AxisState;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.axis.NumberTick;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.axis.NumberTickUnitSource;
+import org.jfree.chart.axis.ValueTick;
+import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.PaintScale;
+import org.jfree.chart.renderer.xy.XYBlockRenderer;
+import org.jfree.chart.title.PaintScaleLegend;
+import org.jfree.chart.title.TextTitle;
+import org.jfree.chart.ui.RectangleEdge;
+import org.jfree.chart.ui.RectangleInsets;
+import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.DefaultXYZDataset;
 
 /**
  * A loss landscape as a PNG: three heat maps side by side (loss, ∂/∂log π(τ_w), ∂/∂log π(τ_l)) with
- * log π(τ_w) across and log π(τ_l) up, each with its colour bar. The loss uses a sequential scale;
- * the gradients a diverging one centred on zero (blue negative, red positive), so the sign of each
+ * log π(τ_w) across and log π(τ_l) up, each a JFreeChart with its colour bar. The loss uses a sequential
+ * scale; the gradients a diverging one centred on zero (blue negative, red positive), so the sign of each
  * update is visible at a glance. Non-finite cells are grey.
  */
 public final class LandscapeImage {
-  private static final int MAP = 320;
-  private static final int LEFT = 78;
-  private static final int BAR_GAP = 14;
-  private static final int BAR = 16;
-  private static final int RIGHT = 74;
-  private static final int TOP = 96;
-  private static final int BOTTOM = 64;
-  private static final int PANEL = LEFT + MAP + BAR_GAP + BAR + RIGHT;
+  static final int PANEL_WIDTH = 500;
+  static final int PANEL_HEIGHT = 420;
+  private static final int HEADER = 60;
   private static final int BAR_TICKS = 5;
   private static final Color NON_FINITE = new Color(150, 150, 150);
   /** viridis at 0, ¼, ½, ¾, 1. */
@@ -49,7 +64,9 @@ public final class LandscapeImage {
   private LandscapeImage() {}
 
   public static void write(Objective objective, LossLandscape landscape, Path file) {
-    BufferedImage image = new BufferedImage(3 * PANEL, TOP + MAP + BOTTOM, BufferedImage.TYPE_INT_RGB);
+    List<JFreeChart> panels = panels(landscape);
+    BufferedImage image = new BufferedImage(panels.size() * PANEL_WIDTH, HEADER + PANEL_HEIGHT,
+        BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
       g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
@@ -61,13 +78,25 @@ public final class LandscapeImage {
       drawCentred(g, title(objective), image.getWidth() / 2, 26);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
       drawCentred(g, subtitle(objective, landscape), image.getWidth() / 2, 48);
-      panel(g, 0, "loss", landscape.loss(), false, landscape.grid());
-      panel(g, PANEL, "∂ loss / ∂ log π(τ_w)", landscape.chosenGradient(), true, landscape.grid());
-      panel(g, 2 * PANEL, "∂ loss / ∂ log π(τ_l)", landscape.rejectedGradient(), true, landscape.grid());
+      for (int k = 0; k < panels.size(); k++) {
+        panels.get(k).draw(g, new Rectangle2D.Double(k * PANEL_WIDTH, HEADER, PANEL_WIDTH, PANEL_HEIGHT));
+      }
     } finally {
       g.dispose();
     }
     Png.write(image, file);
+  }
+
+  /**
+   * The three heat maps. In each, the dataset's single series holds one item per grid cell: x = log π(τ_w) =
+   * grid[i], y = log π(τ_l) = grid[j], z = the plotted value at [i][j]; the renderer's paint scale is the
+   * colour bar's.
+   */
+  static List<JFreeChart> panels(LossLandscape landscape) {
+    return List.of(
+        panel("loss", landscape.loss(), false, landscape.grid()),
+        panel("∂ loss / ∂ log π(τ_w)", landscape.chosenGradient(), true, landscape.grid()),
+        panel("∂ loss / ∂ log π(τ_l)", landscape.rejectedGradient(), true, landscape.grid()));
   }
 
   private static String title(Objective objective) {
@@ -85,141 +114,171 @@ public final class LandscapeImage {
         + ", D = " + landscape.actionSize() + reference;
   }
 
-  private static void panel(Graphics2D g, int x0, String name, double[][] values, boolean diverging, double[] grid) {
+  private static JFreeChart panel(String name, double[][] values, boolean diverging, double[] grid) {
     int steps = grid.length;
-    int left = x0 + LEFT;
-    double[] finite = Arrays.stream(values).flatMapToDouble(Arrays::stream).filter(Double::isFinite).sorted().toArray();
-    double low = finite.length > 0 ? finite[0] : 0;
-    double high = finite.length > 0 ? finite[finite.length - 1] : 0;
-    // A few extreme cells (ORPO's odds as x → 1, an exponential loss) would wash out the rest: when
-    // the top 2% of cells more than double the scale, it ends at the 98th percentile and the colour
-    // bar says so with ≥ / ≤.
-    boolean clipped = false;
-    if (diverging) {
-      double[] magnitudes = Arrays.stream(finite).map(Math::abs).sorted().toArray();
-      high = magnitudes.length > 0 ? magnitudes[magnitudes.length - 1] : 0;
-      double typical = magnitudes.length > 0 ? percentile(magnitudes) : 0;
-      if (high > 2 * typical) {
-        high = typical;
-        clipped = true;
-      }
-      low = -high;
-    } else if (finite.length > 0) {
-      double typical = percentile(finite);
-      if (high - low > 2 * (typical - low)) {
-        high = typical;
-        clipped = true;
-      }
-    }
-    if (!(high > low)) {
-      // A constant (or empty) matrix: a unit-wide scale around it keeps the colours defined.
-      double centre = (low + high) / 2;
-      low = centre - 0.5;
-      high = centre + 0.5;
-      clipped = false;
-    }
-    Color[] scale = diverging ? DIVERGING : SEQUENTIAL;
-
-    // Cell (i, j) is a_w = grid[i] (across) and a_l = grid[j] (up).
+    double[][] cells = new double[3][steps * steps];
     for (int i = 0; i < steps; i++) {
-      int xa = left + i * MAP / steps;
-      int xb = left + (i + 1) * MAP / steps;
       for (int j = 0; j < steps; j++) {
-        int yb = TOP + MAP - j * MAP / steps;
-        int ya = TOP + MAP - (j + 1) * MAP / steps;
-        double v = values[i][j];
-        g.setColor(Double.isFinite(v) ? colour(scale, (v - low) / (high - low)) : NON_FINITE);
-        g.fillRect(xa, ya, xb - xa, yb - ya);
+        cells[0][i * steps + j] = grid[i];
+        cells[1][i * steps + j] = grid[j];
+        cells[2][i * steps + j] = values[i][j];
       }
     }
-    g.setColor(Color.BLACK);
-    g.setStroke(new BasicStroke(1));
-    g.drawRect(left, TOP, MAP, MAP);
+    DefaultXYZDataset data = new DefaultXYZDataset();
+    data.addSeries(name, cells);
+    ColourScale scale = ColourScale.of(values, diverging);
 
+    double cell = steps > 1 ? (grid[steps - 1] - grid[0]) / (steps - 1) : 1;
+    XYBlockRenderer renderer = new XYBlockRenderer();
+    renderer.setBlockWidth(cell);
+    renderer.setBlockHeight(cell);
+    renderer.setPaintScale(scale);
+    NumberAxis chosen = axis("log π(τ_w)  (chosen, per step)", grid, cell);
+    NumberAxis rejected = axis("log π(τ_l)  (rejected, per step)", grid, cell);
+    XYPlot plot = new XYPlot(data, chosen, rejected, renderer);
+    plot.setBackgroundPaint(Color.WHITE);
+    plot.setDomainGridlinesVisible(false);
+    plot.setRangeGridlinesVisible(false);
+    plot.setOutlinePaint(Color.BLACK);
     // The diagonal a_w = a_l: above it the rejected side is the more likely one.
-    g.setColor(new Color(0, 0, 0, 150));
-    g.setStroke(new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {6, 5}, 0));
-    g.drawLine(left, TOP + MAP, left + MAP, TOP);
+    plot.addAnnotation(new XYLineAnnotation(grid[0] - cell / 2, grid[0] - cell / 2, grid[steps - 1] + cell / 2,
+        grid[steps - 1] + cell / 2, new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
+            new float[] {6, 5}, 0), new Color(0, 0, 0, 150)));
 
-    g.setColor(Color.BLACK);
-    g.setStroke(new BasicStroke(1));
-    g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-    drawCentred(g, name, left + MAP / 2, TOP - 14);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-    double from = grid[0];
-    double to = grid[steps - 1];
-    for (double value : niceTicks(from, to)) {
-      // Cell centres sit half a cell in from the edges.
-      double fraction = (0.5 + (steps - 1) * (value - from) / (to - from)) / steps;
-      int x = left + (int) Math.round(fraction * MAP);
-      int y = TOP + MAP - (int) Math.round(fraction * MAP);
-      g.drawLine(x, TOP + MAP, x, TOP + MAP + 4);
-      drawCentred(g, format(value), x, TOP + MAP + 17);
-      g.drawLine(left - 4, y, left, y);
-      drawRight(g, format(value), left - 7, y + 4);
-    }
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-    drawCentred(g, "log π(τ_w)  (chosen, per step)", left + MAP / 2, TOP + MAP + 40);
-    AffineTransform saved = g.getTransform();
-    g.rotate(-Math.PI / 2, x0 + 22, TOP + MAP / 2.0);
-    drawCentred(g, "log π(τ_l)  (rejected, per step)", x0 + 22, TOP + MAP / 2 + 5);
-    g.setTransform(saved);
+    JFreeChart chart = new JFreeChart(null, null, plot, false);
+    chart.setTitle(new TextTitle(name, new Font(Font.SANS_SERIF, Font.BOLD, 14)));
+    PaintScaleLegend bar = new PaintScaleLegend(scale, new ColourBarAxis(scale));
+    bar.setPosition(RectangleEdge.RIGHT);
+    bar.setAxisLocation(AxisLocation.BOTTOM_OR_RIGHT);
+    bar.setStripWidth(16);
+    bar.setAxisOffset(0);
+    bar.setFrame(BlockBorder.NONE);
+    bar.setMargin(new RectangleInsets(4, 10, 30, 6));
+    bar.setBackgroundPaint(Color.WHITE);
+    chart.addSubtitle(bar);
+    chart.setBackgroundPaint(Color.WHITE);
+    chart.setPadding(new RectangleInsets(4, 8, 4, 8));
+    return chart;
+  }
 
-    int barLeft = left + MAP + BAR_GAP;
-    for (int y = 0; y < MAP; y++) {
-      g.setColor(colour(scale, 1 - (double) y / (MAP - 1)));
-      g.fillRect(barLeft, TOP + y, BAR, 1);
-    }
-    g.setColor(Color.BLACK);
-    g.drawRect(barLeft, TOP, BAR, MAP);
-    g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-    for (int k = 0; k < BAR_TICKS; k++) {
-      double value = high - (high - low) * k / (BAR_TICKS - 1);
-      String label = format(value);
-      if (clipped && k == 0) {
-        label = "≥ " + label;
-      } else if (clipped && diverging && k == BAR_TICKS - 1) {
-        label = "≤ " + label;
+  private static NumberAxis axis(String label, double[] grid, double cell) {
+    NumberAxis axis = new NumberAxis(label);
+    axis.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+    axis.setRange(grid[0] - cell / 2, grid[grid.length - 1] + cell / 2);
+    // Round ticks about six to the axis, the same across and up (the axis alone would crowd the vertical one).
+    axis.setTickUnit((NumberTickUnit) new NumberTickUnitSource().getCeilingTickUnit(axis.getRange().getLength() / 6));
+    return axis;
+  }
+
+  /**
+   * The colours of one heat map, and its colour bar's range. A few extreme cells (ORPO's odds as x → 1, an
+   * exponential loss) would wash out the rest: when the top 2% of cells more than double the scale, it ends
+   * at the 98th percentile ({@code clipped}) and the colour bar says so with ≥ / ≤.
+   */
+  record ColourScale(double low, double high, boolean clipped, boolean diverging) implements PaintScale {
+    static ColourScale of(double[][] values, boolean diverging) {
+      double[] finite = Arrays.stream(values).flatMapToDouble(Arrays::stream).filter(Double::isFinite).sorted()
+          .toArray();
+      double low = finite.length > 0 ? finite[0] : 0;
+      double high = finite.length > 0 ? finite[finite.length - 1] : 0;
+      boolean clipped = false;
+      if (diverging) {
+        double[] magnitudes = Arrays.stream(finite).map(Math::abs).sorted().toArray();
+        high = magnitudes.length > 0 ? magnitudes[magnitudes.length - 1] : 0;
+        double typical = magnitudes.length > 0 ? percentile(magnitudes) : 0;
+        if (high > 2 * typical) {
+          high = typical;
+          clipped = true;
+        }
+        low = -high;
+      } else if (finite.length > 0) {
+        double typical = percentile(finite);
+        if (high - low > 2 * (typical - low)) {
+          high = typical;
+          clipped = true;
+        }
       }
-      int y = TOP + MAP * k / (BAR_TICKS - 1);
-      g.drawLine(barLeft + BAR, y, barLeft + BAR + 4, y);
-      g.drawString(label, barLeft + BAR + 7, y + 4);
+      if (!(high > low)) {
+        // A constant (or empty) matrix: a unit-wide scale around it keeps the colours defined.
+        double centre = (low + high) / 2;
+        return new ColourScale(centre - 0.5, centre + 0.5, false, diverging);
+      }
+      return new ColourScale(low, high, clipped, diverging);
+    }
+
+    @Override
+    public double getLowerBound() {
+      return low;
+    }
+
+    @Override
+    public double getUpperBound() {
+      return high;
+    }
+
+    /** Linear interpolation between the scale's anchors; beyond the bounds, the end colours; grey if not finite. */
+    @Override
+    public Paint getPaint(double value) {
+      if (!Double.isFinite(value)) {
+        return NON_FINITE;
+      }
+      Color[] anchors = diverging ? DIVERGING : SEQUENTIAL;
+      double position = Math.max(0, Math.min(1, (value - low) / (high - low))) * (anchors.length - 1);
+      int k = Math.min((int) position, anchors.length - 2);
+      double f = position - k;
+      Color a = anchors[k];
+      Color b = anchors[k + 1];
+      return new Color((int) Math.round(a.getRed() + f * (b.getRed() - a.getRed())),
+          (int) Math.round(a.getGreen() + f * (b.getGreen() - a.getGreen())),
+          (int) Math.round(a.getBlue() + f * (b.getBlue() - a.getBlue())));
+    }
+
+    /** The colour bar's labels, top to bottom: five even steps, the clipped ends marked ≥ and ≤. */
+    List<String> barLabels() {
+      List<String> labels = new ArrayList<>();
+      for (int k = 0; k < BAR_TICKS; k++) {
+        labels.add(barLabel(k));
+      }
+      return labels;
+    }
+
+    double barValue(int k) {
+      return high - (high - low) * k / (BAR_TICKS - 1);
+    }
+
+    private String barLabel(int k) {
+      String label = format(barValue(k));
+      if (clipped && k == 0) {
+        return "≥ " + label;
+      }
+      return clipped && diverging && k == BAR_TICKS - 1 ? "≤ " + label : label;
+    }
+  }
+
+  /** The colour bar's axis: the scale's own five ticks and labels instead of round numbers. */
+  private static final class ColourBarAxis extends NumberAxis {
+    private final ColourScale scale;
+
+    ColourBarAxis(ColourScale scale) {
+      this.scale = scale;
+      setRange(scale.low(), scale.high());
+      setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+    }
+
+    @Override
+    public List<ValueTick> refreshTicks(Graphics2D g2, AxisState state, Rectangle2D dataArea, RectangleEdge edge) {
+      List<ValueTick> ticks = new ArrayList<>();
+      List<String> labels = scale.barLabels();
+      for (int k = 0; k < labels.size(); k++) {
+        ticks.add(new NumberTick(scale.barValue(k), labels.get(k), TextAnchor.CENTER_LEFT, TextAnchor.CENTER, 0));
+      }
+      return ticks;
     }
   }
 
   /** The 98th percentile of sorted values. */
   private static double percentile(double[] sorted) {
     return sorted[(int) Math.floor(0.98 * (sorted.length - 1))];
-  }
-
-  /** Round axis values (multiples of 1, 2, 2.5 or 5 × 10^k) inside [from, to], four to seven of them. */
-  private static List<Double> niceTicks(double from, double to) {
-    double rough = (to - from) / 5;
-    double magnitude = Math.pow(10, Math.floor(Math.log10(rough)));
-    double step = magnitude;
-    for (double factor : new double[] {1, 2, 2.5, 5, 10}) {
-      step = factor * magnitude;
-      if ((to - from) / step <= 6) {
-        break;
-      }
-    }
-    List<Double> ticks = new ArrayList<>();
-    for (double value = Math.ceil(from / step - 1e-9) * step; value <= to + 1e-9 * step; value += step) {
-      ticks.add(Math.abs(value) < 1e-12 * step ? 0 : value);
-    }
-    return ticks;
-  }
-
-  /** Linear interpolation between the scale's anchors, t in [0, 1]. */
-  private static Color colour(Color[] anchors, double t) {
-    double position = Math.max(0, Math.min(1, t)) * (anchors.length - 1);
-    int k = Math.min((int) position, anchors.length - 2);
-    double f = position - k;
-    Color a = anchors[k];
-    Color b = anchors[k + 1];
-    return new Color((int) Math.round(a.getRed() + f * (b.getRed() - a.getRed())),
-        (int) Math.round(a.getGreen() + f * (b.getGreen() - a.getGreen())),
-        (int) Math.round(a.getBlue() + f * (b.getBlue() - a.getBlue())));
   }
 
   /** Plain numbers: integers from 100 up, four significant digits below, powers of ten at the extremes. */
@@ -241,9 +300,5 @@ public final class LandscapeImage {
   private static void drawCentred(Graphics2D g, String text, int x, int baseline) {
     FontMetrics metrics = g.getFontMetrics();
     g.drawString(text, x - metrics.stringWidth(text) / 2, baseline);
-  }
-
-  private static void drawRight(Graphics2D g, String text, int right, int baseline) {
-    g.drawString(text, right - g.getFontMetrics().stringWidth(text), baseline);
   }
 }

@@ -7,15 +7,18 @@ import dev.mirrorpo.transforms.benchmark.DiscoveredObjective;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The benchmark's view in MLflow: one run per cell (params, final return, learning curve) under the
- * experiment "mirrorpo-benchmark-TASK". Logging happens in the driver after a dataset's pipeline has
- * finished, from the Parquet results, so a retried bundle never logs twice, and a rerun of the same
- * benchmark adds nothing. An unreachable server is reported once and the benchmark goes on.
+ * The benchmark's view in MLflow: one run per cell (params, final return, learning curve; MLflow's source tags
+ * = the command, commit and preset), named by what it trained, under the experiment "mirrorpo-benchmark-TASK".
+ * Logging happens in the driver after a dataset's pipeline has finished, from the Parquet results, so a
+ * retried bundle never logs twice, and a rerun of the same benchmark adds nothing. An unreachable server is
+ * reported once and the benchmark goes on.
  */
 final class MlflowLog {
   static final String EXPERIMENT_PREFIX = "mirrorpo-benchmark-";
@@ -28,6 +31,8 @@ final class MlflowLog {
   private final String uri;
   private final PrintWriter progress;
   private MlflowTracking tracking;
+  /** The experiments whose page has been printed. */
+  private final Set<String> announced = new HashSet<>();
 
   private MlflowLog(String uri, MlflowTracking tracking, PrintWriter progress) {
     this.uri = uri;
@@ -64,6 +69,10 @@ final class MlflowLog {
     int logged = 0;
     try {
       String experiment = tracking.experiment(experimentName(dataset.task()));
+      if (announced.add(experiment)) {
+        progress.println("benchmark: MLflow runs " + tracking.experimentPage(experiment));
+        progress.flush();
+      }
       Map<String, DiscoveredObjective> bySha256 = new HashMap<>();
       discovered.forEach(objective -> bySha256.put(objective.sha256(), objective));
       for (BenchmarkResult row : rows) {
@@ -110,13 +119,18 @@ final class MlflowLog {
     metrics.put("steps", (double) row.getSteps());
     metrics.put("train_seconds", row.getTrainSeconds());
     metrics.put("evaluate_seconds", row.getEvaluateSeconds());
-    Map<String, String> tags = new LinkedHashMap<>();
+    Map<String, String> tags = new LinkedHashMap<>(MlflowTracking.sourceTags(origin.command(), origin.gitCommit(),
+        config.file().toAbsolutePath().normalize().toString()));
+    tags.put("mirrorpo.cell", cell);
     tags.put("mirrorpo.status", row.getStatus().toString());
     tags.put("mirrorpo.message", row.getMessage().toString());
     tags.put("mirrorpo.results", out.toAbsolutePath().normalize().toString());
     String identity = out.toAbsolutePath().normalize() + " " + row.getDatasetSha256() + " " + cell;
-    return new MlflowTracking.RunRecord(Sha256.ofText(identity), cell, params, metrics,
+    StringBuilder objective = new StringBuilder(row.getAlgorithm());
+    row.getHyperParameters().forEach((k, v) -> objective.append(' ').append(k).append('=').append(v));
+    String name = MlflowTracking.runName("benchmark", row.getTask().toString(), row.getDataset().toString(),
+        objective.toString(), row.getSeed());
+    return new MlflowTracking.RunRecord(Sha256.ofText(identity), name, params, metrics,
         Map.of("epoch_loss", List.copyOf(row.getEpochLosses())), tags, !"COMPLETED".equals(row.getStatus().toString()));
   }
-
 }

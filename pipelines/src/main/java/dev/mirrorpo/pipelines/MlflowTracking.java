@@ -1,5 +1,8 @@
 package dev.mirrorpo.pipelines;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -10,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,10 +38,21 @@ public final class MlflowTracking implements AutoCloseable {
   public static final String DEFAULT_URI = "http://127.0.0.1:5000";
   static final String KEY_TAG = "mirrorpo.key";
   static final String COMPLETE_TAG = "mirrorpo.complete";
+  /**
+   * MLflow 3's record of an experiment's kind, model training or GenAI (traces, evaluation runs); mirrorpo's are
+   * model training. MLflow UIs that open an experiment by its kind go by it; 3.17's goes by a switch of its own
+   * ({@link #experimentPage}).
+   */
+  static final String EXPERIMENT_KIND_TAG = "mlflow.experimentKind";
+  static final String MODEL_TRAINING = "custom_model_development";
+  private static final String MODEL_TRAINING_VIEW = "?workflowType=machine_learning";
+  /** MLflow's list of a run's artifacts that its UI shows as tables rather than as JSON text. */
+  static final String LOGGED_ARTIFACTS_TAG = "mlflow.loggedArtifacts";
   private static final int MAX_PARAMS_PER_REQUEST = 100;
   private static final int MAX_METRICS_PER_REQUEST = 1000;
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String uri;
   private final BasicMlflowHostCreds credentials;
@@ -89,15 +104,72 @@ public final class MlflowTracking implements AutoCloseable {
     return uri;
   }
 
-  /** The id of the experiment called {@code name}, created if it does not exist. */
+  /**
+   * The id of the experiment called {@code name}, created if it does not exist, and tagged as a model-training
+   * experiment (also one created before the tag was set, so that it opens in the training view too).
+   */
   public String experiment(String name) {
+    String id = null;
     // searchExperiments, not getExperimentByName: the client logs a retried 404 for a missing name.
     for (Experiment experiment : client.searchExperiments("name = '" + name.replace("'", "''") + "'").getItems()) {
       if (experiment.getName().equals(name)) {
-        return experiment.getExperimentId();
+        id = experiment.getExperimentId();
+        if (experiment.getTagsList().stream().anyMatch(tag -> tag.getKey().equals(EXPERIMENT_KIND_TAG)
+            && tag.getValue().equals(MODEL_TRAINING))) {
+          return id;
+        }
       }
     }
-    return client.createExperiment(name);
+    if (id == null) {
+      id = client.createExperiment(name);
+    }
+    client.setExperimentTag(id, EXPERIMENT_KIND_TAG, MODEL_TRAINING);
+    return id;
+  }
+
+  /**
+   * The UI's page of an experiment's runs. MLflow 3.17's UI shows either its GenAI or its model-training pages,
+   * by a switch of its own (GenAI in a new browser) rather than by {@link #EXPERIMENT_KIND_TAG}: the link says
+   * which, so that it opens on the runs, their metrics and artifacts.
+   */
+  public String experimentPage(String experimentId) {
+    return uri.replaceFirst("/+$", "") + "/#/experiments/" + experimentId + MODEL_TRAINING_VIEW;
+  }
+
+  /** The UI's page of one run, in the model-training view (see {@link #experimentPage}). */
+  public String runPage(String experimentId, String runId) {
+    return uri.replaceFirst("/+$", "") + "/#/experiments/" + experimentId + "/runs/" + runId + MODEL_TRAINING_VIEW;
+  }
+
+  /**
+   * MLflow's standard source tags, which its UI shows as the run's source and git commit, with the whole command
+   * line and the preset. The source's name is the command's entry point ("mirrorpo evolve"): the UI shows a
+   * local source's name from its last slash on, which would cut a command line with paths in it.
+   *
+   * @param command the command line that made the results
+   * @param gitCommit the commit of the code that ran it ("unknown" outside a git checkout)
+   * @param preset the preset file it read
+   */
+  public static Map<String, String> sourceTags(String command, String gitCommit, String preset) {
+    String[] words = command.split(" ", 3);
+    Map<String, String> tags = new LinkedHashMap<>();
+    tags.put("mlflow.source.type", "LOCAL");
+    tags.put("mlflow.source.name", words.length < 2 ? command : words[0] + " " + words[1]);
+    tags.put("mlflow.source.git.commit", gitCommit);
+    tags.put("mirrorpo.command", command);
+    tags.put("mirrorpo.preset", preset);
+    return tags;
+  }
+
+  /**
+   * A run's name as the UI lists it: what made it, on what, with which seed, e.g. "search hopper/quick-base seed 3"
+   * or "benchmark hopper/noisy orpo lambda=0.5 seed 1".
+   *
+   * @param mode search or benchmark
+   * @param what what the run trained, or nothing for a search (it trains the MPO family)
+   */
+  public static String runName(String mode, String task, String dataset, String what, long seed) {
+    return mode + " " + task + "/" + dataset + (what.isEmpty() ? "" : " " + what) + " seed " + seed;
   }
 
   /** What one run holds. Metrics in a list are logged with step = their index + 1. */
@@ -153,9 +225,11 @@ public final class MlflowTracking implements AutoCloseable {
 
   /**
    * The id of the run tagged with {@code key} in {@code experimentId}, created (with {@code params}) if
-   * there is none; params already there are not logged again (MLflow params are write-once).
+   * there is none; params already there are not logged again (MLflow params are write-once). {@code tags}
+   * are set every time (a tag takes its last value).
    */
-  public String ensureRun(String experimentId, String key, String name, Map<String, String> params) {
+  public String ensureRun(String experimentId, String key, String name, Map<String, String> params,
+      Map<String, String> tags) {
     List<RunInfo> found = client.searchRuns(List.of(experimentId), "tags.`" + KEY_TAG + "` = '" + key + "'");
     String id = found.isEmpty()
         ? client.createRun(CreateRun.newBuilder().setExperimentId(experimentId).setRunName(name)
@@ -170,7 +244,25 @@ public final class MlflowTracking implements AutoCloseable {
       }
     });
     logParams(id, missing);
+    setTags(id, tags);
     return id;
+  }
+
+  /** Sets {@code tags} on a run in one request. */
+  public void setTags(String runId, Map<String, String> tags) {
+    List<RunTag> batch = new ArrayList<>();
+    tags.forEach((k, v) -> batch.add(tag(k, v)));
+    client.logBatch(runId, List.of(), List.of(), batch);
+  }
+
+  /**
+   * Marks the run's artifacts {@code names} as tables ({@link #LOGGED_ARTIFACTS_TAG}), for MLflow's UI to show
+   * them as such: each a JSON object {"columns": [...], "data": [[...], ...]}.
+   */
+  public void markTables(String runId, Set<String> names) {
+    ArrayNode tables = JSON.createArrayNode();
+    names.forEach(name -> tables.addObject().put("path", name).put("type", "table"));
+    setTags(runId, Map.of(LOGGED_ARTIFACTS_TAG, tables.toString()));
   }
 
   /** Logs params in requests the server accepts (at most 100 params each). */
@@ -210,8 +302,7 @@ public final class MlflowTracking implements AutoCloseable {
             + java.net.URLEncoder.encode(proxyPath(runId), StandardCharsets.UTF_8))).GET(), "list artifacts");
     Set<String> names = new TreeSet<>();
     try {
-      com.fasterxml.jackson.databind.JsonNode files = new com.fasterxml.jackson.databind.ObjectMapper()
-          .readTree(response.body()).path("files");
+      JsonNode files = JSON.readTree(response.body()).path("files");
       files.forEach(file -> names.add(file.path("path").asText()));
     } catch (IOException e) {
       throw new IllegalStateException("MLflow answered the artifact listing with something else than JSON", e);
@@ -230,6 +321,12 @@ public final class MlflowTracking implements AutoCloseable {
     } catch (java.io.FileNotFoundException e) {
       throw new IllegalStateException("artifact " + file + " is missing", e);
     }
+  }
+
+  /** Uploads {@code text} as artifact {@code name}, as {@link #uploadArtifact} does a file. */
+  public void uploadArtifact(String runId, String text, String name) {
+    send(HttpRequest.newBuilder(artifactUri(runId, name)).PUT(HttpRequest.BodyPublishers.ofString(text)),
+        "upload artifact " + name);
   }
 
   /** The run's artifact directory as a path under the proxy, e.g. 2/RUN/artifacts. */

@@ -1,25 +1,35 @@
 package dev.mirrorpo.pipelines;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorpo.learning.es.EsState;
+import dev.mirrorpo.learning.es.OpenAiEs;
 import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.objectives.LossLandscape;
+import dev.mirrorpo.schemas.CandidateFitness;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * A search's view in MLflow (docs/design.md §11), rebuilt from its run directory: one run per search (params = the
- * resolved config), each finished generation's metrics with step = generation, and the artifacts (best
- * objective, baseline, fitness curve, the best objective's landscape). {@link #sync} adds only what is
- * missing, so calling it after every generation, after a crash or from `mirrorpo mlflow sync` never logs a
- * generation twice. If the server is unreachable the search goes on and a later sync catches up.
+ * resolved config; MLflow's source tags = the command, commit and preset), each finished generation's metrics
+ * with step = the generation's number 1..N, as every message and file counts them, its candidates as a table,
+ * and the artifacts (best objective, baseline, fitness curve, the best objective's landscape). {@link #sync}
+ * adds only what is missing, so calling it after every generation, after a crash or from `mirrorpo mlflow sync`
+ * never logs a generation twice. If the server is unreachable the search goes on and a later sync catches up.
  */
 public final class SearchMlflow {
   static final String EXPERIMENT_PREFIX = "mirrorpo-search-";
+  /** Names the search's run directory, which the run name leaves out. */
+  static final String RUN_DIRECTORY_TAG = "mirrorpo.run_directory";
   /** Always finite, so its logged steps say which generations MLflow has. */
   private static final String MARKER_METRIC = "sigma";
   private static final double LANDSCAPE_FROM = -4;
@@ -31,6 +41,7 @@ public final class SearchMlflow {
   private MlflowTracking tracking;
   private String runId;
   private String experiment;
+  private String experimentId;
 
   private SearchMlflow(String uri, MlflowTracking tracking, PrintWriter progress) {
     this.uri = uri;
@@ -78,16 +89,25 @@ public final class SearchMlflow {
       Map<String, Object> search = SearchRun.readMap(run.file(SearchRun.SEARCH));
       @SuppressWarnings("unchecked")
       Map<String, String> params = (Map<String, String>) search.get("params");
-      experiment = EXPERIMENT_PREFIX + params.get("task") + "-" + Path.of(params.get("dataset")).getFileName();
-      String experimentId = tracking.experiment(experiment);
-      String key = Sha256.ofText(run.directory().toAbsolutePath().normalize() + " " + search.get("created"));
-      runId = tracking.ensureRun(experimentId, key, "search " + run.directory().getFileName(), params);
+      String task = params.get("task");
+      String dataset = Path.of(params.get("dataset")).getFileName().toString();
+      experiment = EXPERIMENT_PREFIX + task + "-" + dataset;
+      experimentId = tracking.experiment(experiment);
+      Map<String, String> tags = new LinkedHashMap<>(MlflowTracking.sourceTags((String) search.get("command"),
+          (String) search.get("git_commit"), params.get("config_file")));
+      tags.put(RUN_DIRECTORY_TAG, run.directory().toAbsolutePath().normalize().toString());
+      runId = tracking.ensureRun(experimentId, runKey(run, search), MlflowTracking.runName("search", task, dataset, "",
+          Long.parseLong(params.get("es.seed"))), params, tags);
       int finished = Files.exists(run.file(SearchRun.STATE)) ? EsState.read(run.file(SearchRun.STATE)).generation() : 0;
       Set<Long> logged = tracking.loggedSteps(runId, MARKER_METRIC);
+      // A run logged before steps counted generations from 1 has a step 0: it keeps its numbering, so that a
+      // generation it has is never logged again under a second step.
+      long firstStep = logged.contains(0L) ? 0 : 1;
       int now = 0;
       for (GenerationSummary summary : run.summaries(finished)) {
-        if (!logged.contains((long) summary.generation())) {
-          tracking.logMetrics(runId, summary.generation(), summary.metrics());
+        long step = summary.generation() + firstStep;
+        if (!logged.contains(step)) {
+          tracking.logMetrics(runId, step, summary.metrics());
           now++;
         }
       }
@@ -103,6 +123,11 @@ public final class SearchMlflow {
     }
   }
 
+  /** What finds a search's MLflow run again: its run directory and when the search started there. */
+  static String runKey(SearchRun run, Map<String, Object> search) {
+    return Sha256.ofText(run.directory().toAbsolutePath().normalize() + " " + search.get("created"));
+  }
+
   /** Writes the best objective's landscape, syncs, and marks the MLflow run finished. */
   public void finish(SearchRun run) {
     if (Files.exists(run.file(SearchRun.BEST))) {
@@ -114,16 +139,29 @@ public final class SearchMlflow {
     sync(run);
     if (tracking != null && runId != null) {
       tracking.finish(runId, false);
+      progress.println("search: MLflow run " + tracking.runPage(experimentId, runId));
+      progress.flush();
     }
   }
 
   /**
-   * Uploads the artifacts the run lacks. Best objective and fitness curve change every generation, so they
-   * go up under a name per generation count (best.json is also uploaded as best-after-N.json): MLflow
-   * artifacts are not meant to be overwritten.
+   * Uploads the artifacts the run lacks: each finished generation's candidates as a table, and the files. Best
+   * objective and fitness curve change every generation, so they go up under a name per generation count
+   * (best.json is also uploaded as best-after-N.json): MLflow artifacts are not meant to be overwritten.
    */
   private void uploadArtifacts(SearchRun run, int finished) {
     Set<String> present = tracking.artifacts(runId);
+    Set<String> tables = new TreeSet<>();
+    for (int g = 0; g < finished; g++) {
+      String name = candidateTableName(g);
+      if (!present.contains(name)) {
+        tracking.uploadArtifact(runId, candidateTable(run.fitnessRows(g)), name);
+      }
+      tables.add(name);
+    }
+    if (!tables.isEmpty()) {
+      tracking.markTables(runId, tables);
+    }
     for (String name : List.of(SearchRun.SEARCH, SearchRun.BASELINE, SearchRun.LANDSCAPE_PLOT)) {
       if (!present.contains(name) && Files.exists(run.file(name))) {
         tracking.uploadArtifact(runId, run.file(name), name);
@@ -140,6 +178,46 @@ public final class SearchMlflow {
     }
   }
 
+  /** The table of generation g's candidates (0-based g), named by the generation's number 1..N. */
+  static String candidateTableName(int generation) {
+    return String.format("candidates-%05d.json", generation + 1);
+  }
+
+  /**
+   * A generation's candidates in MLflow's table format ({"columns": [...], "data": [[...], ...]}), one row per
+   * candidate in the ES's order; a failed candidate's fitness is null.
+   */
+  static String candidateTable(List<CandidateFitness> rows) {
+    ObjectNode table = SearchRun.JSON.createObjectNode();
+    ArrayNode columns = table.putArray("columns");
+    // What tells candidates apart first, so that the UI's table shows it without scrolling.
+    for (String column : List.of("candidate", "fitness", "standard_error", "status", "pair", "sign", "generation",
+        "train_seconds", "evaluate_seconds", "steps", "policy_sha256", "message")) {
+      columns.add(column);
+    }
+    ArrayNode data = table.putArray("data");
+    rows.stream()
+        .sorted(Comparator.comparingInt(row -> OpenAiEs.candidateIndex(row.getPairIndex(), row.getSign())))
+        .forEach(row -> data.addArray()
+            .add(OpenAiEs.candidateIndex(row.getPairIndex(), row.getSign()))
+            .add(finiteOrNull(row.getFitness()))
+            .add(finiteOrNull(row.getStandardError()))
+            .add(row.getStatus().toString())
+            .add(row.getPairIndex())
+            .add(row.getSign() > 0 ? "+" : "-")
+            .add(row.getGeneration() + 1)
+            .add(finiteOrNull(row.getTrainSeconds()))
+            .add(finiteOrNull(row.getEvaluateSeconds()))
+            .add(row.getSteps())
+            .add(row.getPolicySha256() == null ? null : row.getPolicySha256().toString())
+            .add(row.getMessage().toString()));
+    return table.toString();
+  }
+
+  /** JSON has no NaN: a missing value is null. */
+  private static Double finiteOrNull(double value) {
+    return Double.isFinite(value) ? value : null;
+  }
 
   /**
    * For the sync command: the run directory's search, synced, and its MLflow run marked finished. The sync

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,6 +137,22 @@ class BenchmarkPipelineTest {
       assertTrue(run.getData().getMetricsList().stream().anyMatch(m -> m.getKey().equals("final_return")));
       assertTrue(run.getData().getParamsList().stream().anyMatch(p -> p.getKey().equals("algorithm")));
       assertEquals(3, tracking.client().getMetricHistory(runs.get(0).getRunId(), "epoch_loss").size());
+      Map<String, String> tags = new TreeMap<>();
+      run.getData().getTagsList().forEach(tag -> tags.put(tag.getKey(), tag.getValue()));
+      Set<String> names = new TreeSet<>();
+      runs.forEach(info -> names.add(info.getRunName()));
+      assertEquals(12, names.size(), "each cell's run has a name of its own: " + names);
+      assertTrue(names.containsAll(Set.of("benchmark hopper/base sft seed 1",
+          "benchmark hopper/noisy dpo beta=0.5 seed 2")),
+          "a run's name says what it trained, on what, with which seed: " + names);
+      assertEquals("test", tags.get("mlflow.source.name"));
+      assertEquals("unknown", tags.get("mlflow.source.git.commit"));
+      assertEquals(preset.toAbsolutePath().normalize().toString(), tags.get("mirrorpo.preset"));
+      assertEquals(MlflowTracking.MODEL_TRAINING, tracking.client().getExperiment(experiment).getTagsList().stream()
+          .filter(tag -> tag.getKey().equals(MlflowTracking.EXPERIMENT_KIND_TAG)).findFirst().orElseThrow().getValue(),
+          "the experiment opens as a model-training experiment");
+      assertTrue(firstLog.contains("benchmark: MLflow runs " + mlflow.uri() + "/#/experiments/" + experiment
+          + "?workflowType=machine_learning"), firstLog);
 
       StringWriter log = new StringWriter();
       BenchmarkPipeline.Summary again = run(out, log, "--runner=DirectRunner");

@@ -5,27 +5,31 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.learning.io.DirectoryLock;
-import dev.mirrorpo.learning.mpo.MpoLayout;
-import dev.mirrorpo.learning.mpo.MpoObjective;
-import dev.mirrorpo.learning.mpo.MpoPopulation;
-import dev.mirrorpo.learning.training.TrainingResult;
 import dev.mirrorpo.schemas.CandidateFitness;
-import dev.mirrorpo.transforms.training.TrainAndEvaluate;
+import dev.mirrorpo.transforms.MixedGeneration;
+import dev.mirrorpo.transforms.io.SealedFiles;
+import dev.mirrorpo.transforms.io.WriteSingleParquetFile;
+import dev.mirrorpo.transforms.search.TrainAndEvaluateCandidates;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.Pipeline;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mlflow.api.proto.Service.Run;
 
 /**
  * The MPO search end to end on real MuJoCo, PyTorch, Beam, Parquet and a real MLflow server: a tiny
@@ -38,6 +42,7 @@ class SearchPipelineTest {
   private static Path preset;
   private static Path dataset;
   private static SearchPipeline.Summary reference;
+  private static String referenceLog;
 
   @BeforeAll
   static void searchOnce() {
@@ -57,7 +62,9 @@ class SearchPipelineTest {
     datasetOptions.setConfig(preset.toString());
     datasetOptions.setOut(dataset.toString());
     DatasetPipeline.generate(datasetOptions, origin(), new PrintWriter(new StringWriter()));
-    reference = search(work.resolve("reference"), mlflow.uri(), new StringWriter());
+    StringWriter log = new StringWriter();
+    reference = search(work.resolve("reference"), mlflow.uri(), log);
+    referenceLog = log.toString();
   }
 
   @AfterAll
@@ -108,11 +115,31 @@ class SearchPipelineTest {
     assertEquals("mirrorpo-search-hopper-" + dataset.getFileName(), reference.mlflowExperiment());
     try (MlflowTracking tracking = MlflowTracking.connect(mlflow.uri())) {
       String id = reference.mlflowRunId();
-      assertEquals(Set.of(0L, 1L, 2L), tracking.loggedSteps(id, "fitness_mean"));
-      assertEquals(Set.of(0L, 1L, 2L), tracking.loggedSteps(id, "baseline_return"));
+      assertEquals(Set.of(1L, 2L, 3L), tracking.loggedSteps(id, "fitness_mean"), "steps are generations 1..N");
+      assertEquals(Set.of(1L, 2L, 3L), tracking.loggedSteps(id, "baseline_return"));
       Set<String> artifacts = tracking.artifacts(id);
       assertTrue(artifacts.containsAll(Set.of("search.json", "baseline.json", "best-landscape.png",
-          "best-after-00003.json", "fitness-after-00003.png")), artifacts.toString());
+          "best-after-00003.json", "fitness-after-00003.png", "candidates-00001.json", "candidates-00003.json")),
+          artifacts.toString());
+      Run logged = tracking.client().getRun(id);
+      assertEquals("search hopper/" + dataset.getFileName() + " seed 3", logged.getInfo().getRunName());
+      Map<String, String> tags = new TreeMap<>();
+      logged.getData().getTagsList().forEach(tag -> tags.put(tag.getKey(), tag.getValue()));
+      assertEquals("test", tags.get("mlflow.source.name"));
+      assertEquals("test", tags.get("mirrorpo.command"));
+      assertEquals("unknown", tags.get("mlflow.source.git.commit"));
+      assertEquals(preset.toAbsolutePath().normalize().toString(), tags.get("mirrorpo.preset"));
+      JsonNode tables = new ObjectMapper().readTree(tags.get("mlflow.loggedArtifacts"));
+      assertEquals(GENERATIONS, tables.size(), tables.toString());
+      assertEquals("candidates-00002.json", tables.get(1).path("path").asText());
+      assertEquals("table", tables.get(1).path("type").asText());
+      String experimentId = logged.getInfo().getExperimentId();
+      assertTrue(tracking.client().getExperiment(experimentId).getTagsList().stream().anyMatch(tag ->
+          tag.getKey().equals("mlflow.experimentKind") && tag.getValue().equals("custom_model_development")),
+          "the experiment opens as a model-training experiment, not the GenAI view");
+      assertTrue(referenceLog.contains("search: MLflow run " + mlflow.uri() + "/#/experiments/" + experimentId
+          + "/runs/" + id + "?workflowType=machine_learning"), "the search links its run in the model-training view: "
+          + referenceLog);
       assertEquals(0, SearchMlflow.syncDirectory(run, mlflow.uri(), new PrintWriter(new StringWriter())),
           "a sync after the search adds nothing");
       assertEquals(3, tracking.client().getMetricHistory(id, "sigma").size());
@@ -154,32 +181,41 @@ class SearchPipelineTest {
     }
   }
 
+  /**
+   * The rows come from the search's own transform, on a generation whose candidate + overflows and whose
+   * candidate − trains ({@link MixedGeneration}), and are read back as the driver reads them.
+   */
   @Test
-  void aCandidateWhoseTrainingDivergesGetsNoFitnessAndIsCountedAsFailedWhileItsBatchMateTrainsOn() {
+  void aCandidateWhoseTrainingDivergesGetsNoFitnessAndIsCountedAsFailedWhileItsBatchMateTrainsOn() throws IOException {
     SearchConfig config = SearchConfig.load(preset);
-    float[] overflowing = MpoLayout.initial(config.mpo());
-    java.util.Arrays.fill(overflowing, 1e30f); // finite, but every loss overflows
-    List<TrainAndEvaluate.Outcome> outcomes = TrainAndEvaluate.runPopulation(config.training().cellSettings("hopper"),
-        dataset.toString(), MpoPopulation.of(List.of(MpoObjective.create(config.mpo(), overflowing),
-            MpoObjective.initial(config.mpo()))), 1);
-    TrainAndEvaluate.Outcome diverged = outcomes.get(0);
-    TrainAndEvaluate.Outcome fine = outcomes.get(1);
-    assertEquals(TrainingResult.Status.DIVERGED, diverged.training().status(), diverged.training().message());
-    assertTrue(Double.isNaN(diverged.meanReturn()));
-    assertTrue(fine.training().completed(), fine.training().message());
-    assertTrue(Double.isFinite(fine.meanReturn()));
-    List<CandidateFitness> rows = new ArrayList<>();
-    for (int k = 0; k < 2; k++) {
-      TrainAndEvaluate.Outcome outcome = outcomes.get(k);
-      rows.add(CandidateFitness.newBuilder().setGeneration(0).setPairIndex(0).setSign(k == 0 ? 1 : -1)
-          .setStatus(outcome.training().status().name()).setMessage(outcome.training().message())
-          .setFitness(outcome.meanReturn()).setStandardError(outcome.standardError())
-          .setSteps(outcome.training().steps()).setTrainSeconds(outcome.trainSeconds())
-          .setEvaluateSeconds(outcome.evaluateSeconds()).build());
-    }
-    GenerationSummary summary = GenerationSummary.of(0, rows, 0.03, fine.meanReturn(), 10, 1);
+    SearchRun run = new SearchRun(work.resolve("mixed"));
+    Path generation = run.generationDirectory(0);
+    Pipeline pipeline = Pipeline.create(SearchPipeline.options("--runner=DirectRunner"));
+    pipeline
+        .apply(TrainAndEvaluateCandidates.of(MixedGeneration.state(config.mpo(), 5), config.mpo(),
+            config.training().cellSettings("hopper"), dataset.toString(), 1, 2))
+        .apply(WriteSingleParquetFile.<CandidateFitness>to(generation.toString(), SearchRun.FITNESS_PREFIX,
+            CandidateFitness.getClassSchema()));
+    pipeline.run().waitUntilFinish();
+    SealedFiles.seal(generation, SearchRun.FITNESS_PREFIX);
+    List<CandidateFitness> rows = run.fitnessRows(0);
+
+    assertEquals(2, rows.size());
+    CandidateFitness trained = rows.stream().filter(row -> row.getSign() == -1).findFirst().orElseThrow();
+    assertEquals("COMPLETED", trained.getStatus().toString(), trained.getMessage().toString());
+    GenerationSummary summary = GenerationSummary.of(0, rows, MixedGeneration.SIGMA, trained.getFitness(), 10, 1);
+    assertEquals(2, summary.candidates());
     assertEquals(1, summary.failed());
-    assertEquals(fine.meanReturn(), summary.fitnessMean());
+    assertEquals(trained.getFitness(), summary.fitnessMean(), "the mean is over the candidates that trained");
+    assertEquals(trained.getFitness(), summary.fitnessMax());
+    assertEquals(trained.getFitness(), summary.fitnessMin());
+
+    JsonNode table = new ObjectMapper().readTree(SearchMlflow.candidateTable(rows));
+    assertEquals("fitness", table.path("columns").get(1).asText());
+    assertTrue(table.path("data").get(0).get(1).isNull(), "MLflow's table shows no fitness for the failed candidate +");
+    assertEquals(trained.getFitness(), table.path("data").get(1).get(1).asDouble());
+    assertEquals("status", table.path("columns").get(3).asText());
+    assertEquals("DIVERGED", table.path("data").get(0).get(3).asText());
   }
 
   @Test
@@ -195,10 +231,33 @@ class SearchPipelineTest {
     try (MlflowTracking tracking = MlflowTracking.connect(mlflow.uri())) {
       String experimentId = tracking.experiment(reference.mlflowExperiment());
       List<org.mlflow.api.proto.Service.RunInfo> runs = tracking.client().searchRuns(List.of(experimentId),
-          "attributes.run_name = 'search offline'");
+          "tags.`mirrorpo.run_directory` = '" + out.toAbsolutePath().normalize() + "'");
       assertEquals(1, runs.size());
       assertEquals(org.mlflow.api.proto.Service.RunStatus.FINISHED, runs.get(0).getStatus(),
           "the synced run is not left RUNNING: no search holds its directory");
+    }
+  }
+
+  /**
+   * A search logged to MLflow before steps counted generations from 1 (its steps 0 and 1 are generations 1 and
+   * 2) is resumed or synced without logging those generations again: only generation 3 is added, as step 2.
+   */
+  @Test
+  void aRunLoggedWithStepsFromZeroGetsOnlyItsMissingGenerations() throws IOException {
+    Path out = work.resolve("steps-from-zero");
+    TestDatasets.copyTree(reference.runDirectory(), out);
+    SearchRun run = new SearchRun(out);
+    try (MlflowTracking tracking = MlflowTracking.connect(mlflow.uri())) {
+      String id = tracking.ensureRun(tracking.experiment(reference.mlflowExperiment()),
+          SearchMlflow.runKey(run, SearchRun.readMap(run.file(SearchRun.SEARCH))), "search steps-from-zero", Map.of(),
+          Map.of());
+      List<GenerationSummary> summaries = run.summaries(2);
+      tracking.logMetrics(id, 0, summaries.get(0).metrics());
+      tracking.logMetrics(id, 1, summaries.get(1).metrics());
+
+      assertEquals(1, SearchMlflow.syncDirectory(out, mlflow.uri(), new PrintWriter(new StringWriter())));
+      assertEquals(Set.of(0L, 1L, 2L), tracking.loggedSteps(id, "sigma"));
+      assertEquals(3, tracking.client().getMetricHistory(id, "sigma").size(), "each generation logged once");
     }
   }
 

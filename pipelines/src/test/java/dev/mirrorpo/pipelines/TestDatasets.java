@@ -1,12 +1,7 @@
 package dev.mirrorpo.pipelines;
 
-import dev.mirrorpo.envs.Task;
-import dev.mirrorpo.envs.Tasks;
-import dev.mirrorpo.learning.policy.Agent;
-import dev.mirrorpo.learning.policy.AgentFile;
-import dev.mirrorpo.learning.policy.GaussianPolicy;
-import dev.mirrorpo.learning.policy.PolicyArchitecture;
 import dev.mirrorpo.schemas.PreferencePair;
+import dev.mirrorpo.transforms.TinyDatasets;
 import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -21,21 +16,9 @@ import java.util.stream.Stream;
 public final class TestDatasets {
   private TestDatasets() {}
 
-  /**
-   * Writes an untrained agent of {@code task}; {@code meanReturn}, if not null, is recorded as its
-   * evaluation on its task (for the poor judge's calibration).
-   */
+  /** An untrained agent file: {@link TinyDatasets#agent}, shared with the transforms' tests. */
   public static Path agent(Path directory, String name, String task, long seed, Double meanReturn) {
-    Task robot = Tasks.byName(task);
-    try (GaussianPolicy policy = GaussianPolicy.initialize(
-        PolicyArchitecture.gaussianMlp(robot.observationSize(), robot.actionSize()), seed)) {
-      Path file = directory.resolve(name + AgentFile.SUFFIX);
-      Agent.Evaluation evaluation = meanReturn == null ? null
-          : new Agent.Evaluation(task, 100, 7, meanReturn, 1.0, 100);
-      AgentFile.write(file, new Agent(task, policy,
-          new Agent.Provenance("test agent " + name, seed, "unknown", "2026-01-01T00:00:00Z", 0), evaluation));
-      return file;
-    }
+    return TinyDatasets.agent(directory, name, task, seed, meanReturn);
   }
 
   /** Writes a preset; {@code lines} are YAML lines after the agents, which are given by file name. */

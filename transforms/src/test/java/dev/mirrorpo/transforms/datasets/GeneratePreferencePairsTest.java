@@ -11,11 +11,8 @@ import dev.mirrorpo.learning.data.PairGenerationSpec;
 import dev.mirrorpo.learning.data.PairRange;
 import dev.mirrorpo.learning.data.PreferencePairGenerator;
 import dev.mirrorpo.learning.data.Quality;
-import dev.mirrorpo.learning.policy.Agent;
-import dev.mirrorpo.learning.policy.AgentFile;
-import dev.mirrorpo.learning.policy.GaussianPolicy;
-import dev.mirrorpo.learning.policy.PolicyArchitecture;
 import dev.mirrorpo.schemas.PreferencePair;
+import dev.mirrorpo.transforms.TinyDatasets;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +22,8 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.apache.beam.sdk.testing.PAssert;
+import org.apache.beam.sdk.values.PCollection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,13 +32,8 @@ class GeneratePreferencePairsTest {
   private static final Task HOPPER = Tasks.byName("hopper");
 
   private static AgentSource agent(Path directory, String name, long seed) throws IOException {
-    try (GaussianPolicy policy = GaussianPolicy.initialize(
-        PolicyArchitecture.gaussianMlp(HOPPER.observationSize(), HOPPER.actionSize()), seed)) {
-      Path file = directory.resolve(name + AgentFile.SUFFIX);
-      AgentFile.write(file, new Agent(HOPPER.name(), policy,
-          new Agent.Provenance("test agent", seed, "unknown", "2026-01-01T00:00:00Z", 0), null));
-      return new AgentSource(file.toString(), Files.readString(file));
-    }
+    Path file = TinyDatasets.agent(directory, name, HOPPER.name(), seed, null);
+    return new AgentSource(file.toString(), Files.readString(file));
   }
 
   private static List<Path> parquetFiles(Path directory) throws IOException {
@@ -77,6 +71,38 @@ class GeneratePreferencePairsTest {
       }
     }
     assertEquals(expected, written);
+  }
+
+  /**
+   * Chunks are only units of work: the rows are the pairs of the spec, each index once, whatever the chunking and
+   * the parallelism. The reference is the generator run over the whole dataset as one chunk, on one thread.
+   */
+  @Test
+  void theTransformYieldsEachPairOnceAndTheSameRowsWhateverTheChunkingAndParallelism(@TempDir Path directory) {
+    PairGenerationSpec chunked = TinyDatasets.hopperSpec(directory, 12, 20, 4);
+    PairGenerationSpec whole = new PairGenerationSpec(chunked.task(), chunked.target(), chunked.original(),
+        chunked.quality(), chunked.pairs(), chunked.length(), chunked.seed(), chunked.temperature(), chunked.noise(),
+        chunked.rolloutBatch(), 12);
+    List<PreferencePair> expected = new ArrayList<>();
+    try (PreferencePairGenerator generator = new PreferencePairGenerator(whole)) {
+      for (PairRange batch : whole.rolloutBatches(0)) {
+        expected.addAll(generator.generate(batch));
+      }
+    }
+    assertEquals(12, expected.size());
+
+    Pipeline pipeline = Pipeline.create(
+        PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--targetParallelism=3").create());
+    PCollection<PreferencePair> pairs = pipeline.apply(GeneratePreferencePairs.of(chunked));
+    PAssert.that(pairs).containsInAnyOrder(expected);
+    PAssert.that(pairs).satisfies(rows -> {
+      List<Long> indices = new ArrayList<>();
+      rows.forEach(row -> indices.add(row.getPairIndex()));
+      indices.sort(null);
+      assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L, 11L), indices, "each pair index once");
+      return null;
+    });
+    pipeline.run().waitUntilFinish();
   }
 
   @Test
