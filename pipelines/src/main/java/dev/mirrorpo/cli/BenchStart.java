@@ -49,6 +49,22 @@ record BenchStart(PolicyArchitecture architecture, float[] initialValues, Runnin
     return (int) Math.max(1, Math.min(1_000_000, Math.ceil(seconds / oneEpochSeconds)));
   }
 
+  /**
+   * Floating-point operations of the policy's mean network per trajectory step of a training step: two per
+   * multiply-add of its matrix products, forward (x·W of every layer) and backward (every layer's weight
+   * gradient, and the input gradient of every layer but the first). Element-wise work (biases, tanh, the
+   * likelihood, the objective) is left out: the matrix products are what a core's peak rate is about.
+   */
+  static long trainingFlopsPerStep(PolicyArchitecture architecture) {
+    int[] sizes = architecture.layerSizes();
+    long multiplyAdds = 0;
+    for (int layer = 0; layer + 1 < sizes.length; layer++) {
+      long product = (long) sizes[layer] * sizes[layer + 1];
+      multiplyAdds += layer == 0 ? 2 * product : 3 * product;
+    }
+    return 2 * multiplyAdds;
+  }
+
   /** Real trajectory steps of both sides of every pair: one training's work per epoch. */
   static long stepsPerEpoch(PairedTrajectories data) {
     return data.chosen().steps() + data.rejected().steps();

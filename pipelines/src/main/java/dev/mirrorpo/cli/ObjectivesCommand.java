@@ -164,6 +164,7 @@ final class ObjectivesCommand {
     double[] reference = new double[rounds];
     double[] referencePadded = new double[rounds];
     double[] referenceCpu = new double[rounds];
+    double[] sgemm = new double[rounds];
     JsonNode referenceLine = null;
     int epochs;
     try {
@@ -186,6 +187,7 @@ final class ObjectivesCommand {
         java[r] = measurement.stepsPerSecond();
         javaUpdates[r] = measurement.updatesPerSecond();
         javaCpu[r] = measurement.cpuPerWall();
+        sgemm[r] = SgemmRate.gflops(Math.min(1, seconds));
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the reference's initial policy (" + e + ")", e);
@@ -212,6 +214,10 @@ final class ObjectivesCommand {
         fields.put("jax_steps_per_s", Math.round(referenceMedian));
         fields.put("jax_padded_steps_per_s", Math.round(median(referencePadded)));
         fields.put("ratio", round(javaMedian / referenceMedian, 3));
+      }
+      putRates(fields, "java", javaMedian, trainer.flopsPerStep(), median(sgemm));
+      if (referenceLine != null) {
+        fields.put("jax_gflops", round(median(reference) * trainer.flopsPerStep() / 1e9, 3));
       }
       fields.put("rounds", rounds);
       fields.put("seconds_per_measurement", seconds);
@@ -267,12 +273,14 @@ final class ObjectivesCommand {
     }
     double[] alone = new double[rounds];
     double[][] batched = new double[members.size()][rounds];
+    double[] sgemm = new double[rounds];
     // Alternate so that a slow phase of a noisy machine hits every measurement alike.
     for (int r = 0; r < rounds; r++) {
       alone[r] = bench.oneAtATime(aloneEpochs).candidateStepsPerSecond();
       for (int m = 0; m < members.size(); m++) {
         batched[m][r] = bench.batched(members.get(m), batchedEpochs[m]).candidateStepsPerSecond();
       }
+      sgemm[r] = SgemmRate.gflops(Math.min(1, seconds));
     }
     PrintWriter out = spec.commandLine().getOut();
     double aloneMedian = median(alone);
@@ -286,6 +294,7 @@ final class ObjectivesCommand {
         fields.put("one_at_a_time_candidate_steps_per_s", Math.round(aloneMedian));
         fields.put("batched_candidate_steps_per_s", Math.round(batchedMedian));
         fields.put("ratio", round(batchedMedian / aloneMedian, 3));
+        putRates(fields, "batched", batchedMedian, bench.flopsPerStep(), median(sgemm));
         fields.put("rounds", rounds);
         fields.put("seconds_per_measurement", seconds);
         out.println(Json.line(fields));
@@ -295,6 +304,19 @@ final class ObjectivesCommand {
       }
     }
     return 0;
+  }
+
+  /**
+   * The trainer's achieved rate in GFLOP/s of its matrix products (steps/s × FLOP per step) beside this core's
+   * large-sgemm rate measured in the same run, and their ratio: the distance to the physical limit.
+   */
+  private static void putRates(Map<String, Object> fields, String side, double stepsPerSecond, long flopsPerStep,
+      double sgemmGflops) {
+    double gflops = stepsPerSecond * flopsPerStep / 1e9;
+    fields.put("flop_per_step", flopsPerStep);
+    fields.put(side + "_gflops", round(gflops, 3));
+    fields.put("sgemm_gflops", round(sgemmGflops, 2));
+    fields.put(side + "_fraction_of_sgemm", round(gflops / sgemmGflops, 4));
   }
 
   /** The fields every trainer bench line starts with: what was measured on which data. */

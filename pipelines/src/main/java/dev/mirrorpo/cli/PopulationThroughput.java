@@ -41,6 +41,11 @@ final class PopulationThroughput {
     return BenchStart.stepsPerEpoch(data);
   }
 
+  /** Floating-point operations of one candidate's matrix products per trajectory step (see BenchStart). */
+  long flopsPerStep() {
+    return BenchStart.trainingFlopsPerStep(start.architecture());
+  }
+
   /** K candidates near MPO's start point, ζ₀ + σ·ε. */
   List<MpoObjective> candidates(int count) {
     float[] initial = MpoLayout.initial(mpo);

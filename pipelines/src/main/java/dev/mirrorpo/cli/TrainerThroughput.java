@@ -51,6 +51,11 @@ final class TrainerThroughput {
     return BenchStart.stepsPerEpoch(data);
   }
 
+  /** Floating-point operations of the policy's matrix products per trajectory step (see BenchStart). */
+  long flopsPerStep() {
+    return BenchStart.trainingFlopsPerStep(start.architecture());
+  }
+
   long updatesPerEpoch() {
     return (data.pairs() + paper.minibatchPairs() - 1) / paper.minibatchPairs();
   }

@@ -174,9 +174,12 @@ class ObjectivesCommandTest {
     assertEquals(6, line.get("pairs").asInt());
     assertEquals(2, line.get("minibatch_pairs").asInt());
     for (String field : new String[] {"java_steps_per_s", "java_updates_per_s", "dataset_steps", "rounds",
-        "java_epochs_per_measurement", "java_cpu_per_wall"}) {
+        "java_epochs_per_measurement", "java_cpu_per_wall", "java_gflops", "sgemm_gflops", "java_fraction_of_sgemm"}) {
       assertPositive(line, field);
     }
+    // Hopper's policy (11 → 64 → 64 → 3): 4 992 multiply-adds forward, 9 280 backward, two FLOP each.
+    assertEquals(28_544, line.get("flop_per_step").asLong());
+    assertEquals(line.get("java_steps_per_s").asDouble() * 28_544 / 1e9, line.get("java_gflops").asDouble(), 0.001);
     assertTrue(!line.has("jax_steps_per_s") && !line.has("ratio"), "no reference, no ratio: " + line);
     double loss = line.get("first_batch_loss").asDouble();
     assertTrue(Double.isFinite(loss), line.toString());
@@ -217,6 +220,8 @@ class ObjectivesCommandTest {
       assertEquals(i == 0 ? 1 : 3, line.get("members").asInt());
       assertPositive(line, "batched_candidate_steps_per_s");
       assertPositive(line, "one_at_a_time_candidate_steps_per_s");
+      assertPositive(line, "batched_gflops");
+      assertPositive(line, "sgemm_gflops");
       // One measurement of one candidate alone serves every population size.
       if (i > 0) {
         assertEquals(oneAtATime, line.get("one_at_a_time_candidate_steps_per_s").asDouble());
