@@ -6,6 +6,8 @@ import dev.mirrorpo.learning.policy.PolicyArchitecture;
 import dev.mirrorpo.learning.policy.RunningMeanVar;
 import dev.mirrorpo.learning.training.PairedTrajectories;
 import dev.mirrorpo.learning.training.TrainerConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Where every measurement of the trainer benches starts ({@link TrainerThroughput}, {@link
@@ -32,6 +34,17 @@ record BenchStart(PolicyArchitecture architecture, float[] initialValues, Runnin
   GaussianPolicy policy() {
     return GaussianPolicy.of(architecture, initialValues,
         new RunningMeanVar(statistics.mean(), statistics.variance(), statistics.count()));
+  }
+
+  /** The initial weights and normaliser as a JAX reference reads them (bench/reference/), to start where we do. */
+  Map<String, Object> referencePolicy() {
+    Map<String, Object> policy = new LinkedHashMap<>();
+    policy.put("layout", "mean.w0 [obs, 64], mean.b0, mean.w1 [64, 64], mean.b1, mean.w2 [64, act], mean.b2, log_std"
+        + " (row-major)");
+    policy.put("values", initialValues);
+    policy.put("observation_mean", statistics.mean());
+    policy.put("observation_variance", statistics.variance());
+    return policy;
   }
 
   /**

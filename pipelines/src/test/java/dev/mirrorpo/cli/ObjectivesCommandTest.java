@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mirrorpo.learning.mpo.MpoConfig;
 import dev.mirrorpo.pipelines.TestDatasets;
+import dev.mirrorpo.transforms.datasets.PairedTrajectoriesReader;
+import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -230,6 +233,39 @@ class ObjectivesCommandTest {
       assertEquals(line.get("batched_candidate_steps_per_s").asDouble() / oneAtATime, line.get("ratio").asDouble(),
           0.01 * line.get("ratio").asDouble());
     }
+  }
+
+  @Test
+  void benchPopulationWithAReferenceReportsTheRatiosToJaxVmapAndJaxSingle(@TempDir Path dir) throws Exception {
+    Path dataset = tinyDataset(dir);
+    // A stand-in for the JAX vmap reference: 1000 candidate steps/s and the trainer's own first-batch losses.
+    double[] losses = new PopulationThroughput(
+        PairedTrajectoriesReader.read(PreferencePairFiles.verified(dataset).files()),
+        MpoConfig.oneStep(true, true, false)).firstBatchLosses(2);
+    Path python = dir.resolve("fake-python");
+    Files.writeString(python, "#!/bin/sh\necho '{\"framework\": \"jax\", \"jax\": \"fake\", "
+        + "\"candidate_steps_per_s\": 1000, \"first_batch_losses\": [" + losses[0] + ", " + losses[1] + "]}'\n");
+    Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwxr-xr-x"));
+    CliRun result = run("objectives", "bench-population", "--dataset", dataset.toString(), "--members", "2",
+        "--seconds", "0.2", "--rounds", "1", "--reference-python", python.toString(), "--reference-script",
+        python.toString(), "--json");
+    assertEquals(0, result.exitCode(), result.err());
+    JsonNode line = JSON.readTree(result.out());
+    assertEquals(2, line.get("members").asInt());
+    assertEquals(1000, line.get("jax_vmap_candidate_steps_per_s").asLong());
+    assertEquals(1000, line.get("jax_single_candidate_steps_per_s").asLong());
+    double batched = line.get("batched_candidate_steps_per_s").asDouble();
+    assertEquals(batched / 1000, line.get("ratio_to_jax_vmap").asDouble(), 0.002);
+    assertEquals(batched / 1000, line.get("ratio_to_jax_single").asDouble(), 0.002);
+
+    // A reference whose candidates have other losses trains other candidates: refused with the reason.
+    Files.writeString(python, "#!/bin/sh\necho '{\"jax\": \"fake\", \"candidate_steps_per_s\": 1000, "
+        + "\"first_batch_losses\": [" + (losses[0] + 0.5) + ", " + losses[1] + "]}'\n");
+    CliRun refused = run("objectives", "bench-population", "--dataset", dataset.toString(), "--members", "2",
+        "--seconds", "0.1", "--rounds", "1", "--reference-python", python.toString(), "--reference-script",
+        python.toString(), "--json");
+    assertEquals(Mirrorpo.FAILURE, refused.exitCode(), refused.out() + refused.err());
+    assertTrue(refused.err().contains("another loss"), refused.err());
   }
 
   /** An executable that ignores its arguments and prints a reference's JSON line. */
