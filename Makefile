@@ -84,6 +84,8 @@ bench: build setup-python
 bench-reference: build $(BENCH_REFERENCE_VENV)/.installed
 	@$(BENCH_DATASET_IF_MISSING)
 	@bin/mirrorpo objectives bench --dataset $(BENCH_DATASET) --reference-python $(BENCH_REFERENCE_VENV)/bin/python --json
+	@bin/mirrorpo objectives bench-population --dataset $(BENCH_DATASET) --members 4,8,16 --rounds 1 \
+	  --reference-python $(BENCH_REFERENCE_VENV)/bin/python --json
 
 $(BENCH_REFERENCE_VENV)/.installed: $(BENCH_REFERENCE_REQUIREMENTS)
 	@echo "bench-reference: installing jax into $(BENCH_REFERENCE_VENV) (pinned in $<)" >&2

@@ -58,12 +58,11 @@ public final class HopperPairs {
   /** s and a of one side of every pair under {@code policy}: {sums, means}. */
   public static float[][] likelihoods(GaussianPolicy policy, PairedTrajectories.Side side) {
     int obs = HOPPER.observationSize();
-    int act = HOPPER.actionSize();
     int rows = side.steps();
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       TrajectoryLikelihood.LogLikelihoods all = new TrajectoryLikelihood().of(policy,
           manager.create(policy.normalizer().normalize(side.observations()), new Shape(rows, obs)),
-          manager.create(side.actions(), new Shape(rows, act)), side.lengths());
+          side.actions(), side.lengths()).logLikelihoods();
       return new float[][] {all.sum().toFloatArray(), all.mean().toFloatArray()};
     }
   }

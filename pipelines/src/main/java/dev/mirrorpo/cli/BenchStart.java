@@ -6,6 +6,8 @@ import dev.mirrorpo.learning.policy.PolicyArchitecture;
 import dev.mirrorpo.learning.policy.RunningMeanVar;
 import dev.mirrorpo.learning.training.PairedTrajectories;
 import dev.mirrorpo.learning.training.TrainerConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * Where every measurement of the trainer benches starts ({@link TrainerThroughput}, {@link
@@ -34,6 +36,17 @@ record BenchStart(PolicyArchitecture architecture, float[] initialValues, Runnin
         new RunningMeanVar(statistics.mean(), statistics.variance(), statistics.count()));
   }
 
+  /** The initial weights and normaliser as a JAX reference reads them (bench/reference/), to start where we do. */
+  Map<String, Object> referencePolicy() {
+    Map<String, Object> policy = new LinkedHashMap<>();
+    policy.put("layout", "mean.w0 [obs, 64], mean.b0, mean.w1 [64, 64], mean.b1, mean.w2 [64, act], mean.b2, log_std"
+        + " (row-major)");
+    policy.put("values", initialValues);
+    policy.put("observation_mean", statistics.mean());
+    policy.put("observation_variance", statistics.variance());
+    return policy;
+  }
+
   /**
    * The paper's trainer for one untimed and {@code timedEpochs} timed epochs; no SFT stage, so a two-step
    * objective gets π_ref = the start and optimises its own loss throughout.
@@ -47,6 +60,22 @@ record BenchStart(PolicyArchitecture architecture, float[] initialValues, Runnin
   /** Timed epochs that take at least {@code seconds}, given one epoch's seconds. */
   static int epochsFor(double seconds, double oneEpochSeconds) {
     return (int) Math.max(1, Math.min(1_000_000, Math.ceil(seconds / oneEpochSeconds)));
+  }
+
+  /**
+   * Floating-point operations of the policy's mean network per trajectory step of a training step: two per
+   * multiply-add of its matrix products, forward (x·W of every layer) and backward (every layer's weight
+   * gradient, and the input gradient of every layer but the first). Element-wise work (biases, tanh, the
+   * likelihood, the objective) is left out: the matrix products are what a core's peak rate is about.
+   */
+  static long trainingFlopsPerStep(PolicyArchitecture architecture) {
+    int[] sizes = architecture.layerSizes();
+    long multiplyAdds = 0;
+    for (int layer = 0; layer + 1 < sizes.length; layer++) {
+      long product = (long) sizes[layer] * sizes[layer + 1];
+      multiplyAdds += layer == 0 ? 2 * product : 3 * product;
+    }
+    return 2 * multiplyAdds;
   }
 
   /** Real trajectory steps of both sides of every pair: one training's work per epoch. */

@@ -144,14 +144,7 @@ final class ObjectivesCommand {
         throw new IllegalArgumentException("the JAX reference implements orpo with its defaults only, not "
             + objective.name() + " " + objective.hyperParameters());
       }
-      if (!Files.isExecutable(referencePython)) {
-        throw new IllegalArgumentException("no Python at --reference-python " + referencePython
-            + "; make bench-reference creates .venv-bench-reference/bin/python");
-      }
-      if (!Files.isRegularFile(referenceScript)) {
-        throw new IllegalArgumentException("no JAX reference script at " + referenceScript
-            + "; run from the project root or pass --reference-script");
-      }
+      checkReference(referencePython, referenceScript);
     }
     PairedTrajectories data = PairedTrajectoriesReader.read(datasetFiles(dataset));
     TrainerThroughput trainer = new TrainerThroughput(data, objective);
@@ -164,6 +157,7 @@ final class ObjectivesCommand {
     double[] reference = new double[rounds];
     double[] referencePadded = new double[rounds];
     double[] referenceCpu = new double[rounds];
+    double[] sgemm = new double[rounds];
     JsonNode referenceLine = null;
     int epochs;
     try {
@@ -186,6 +180,7 @@ final class ObjectivesCommand {
         java[r] = measurement.stepsPerSecond();
         javaUpdates[r] = measurement.updatesPerSecond();
         javaCpu[r] = measurement.cpuPerWall();
+        sgemm[r] = SgemmRate.gflops(Math.min(1, seconds));
       }
     } catch (IOException e) {
       throw new IllegalStateException("cannot write the reference's initial policy (" + e + ")", e);
@@ -212,6 +207,10 @@ final class ObjectivesCommand {
         fields.put("jax_steps_per_s", Math.round(referenceMedian));
         fields.put("jax_padded_steps_per_s", Math.round(median(referencePadded)));
         fields.put("ratio", round(javaMedian / referenceMedian, 3));
+      }
+      putRates(fields, "java", javaMedian, trainer.flopsPerStep(), median(sgemm));
+      if (referenceLine != null) {
+        fields.put("jax_gflops", round(median(reference) * trainer.flopsPerStep() / 1e9, 3));
       }
       fields.put("rounds", rounds);
       fields.put("seconds_per_measurement", seconds);
@@ -253,13 +252,36 @@ final class ObjectivesCommand {
           description = "Least seconds of training per measurement (default: ${DEFAULT-VALUE}).") double seconds,
       @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
           description = "Alternating rounds; medians are reported (default: ${DEFAULT-VALUE}).") int rounds,
+      @Option(names = "--reference-python", paramLabel = "PATH",
+          description = "Python with jax installed: the same K candidates trained with jax.vmap, and one alone.")
+          Path referencePython,
+      @Option(names = "--reference-script", defaultValue = "bench/reference/population_throughput.py",
+          paramLabel = "PATH", description = "The JAX reference (default: ${DEFAULT-VALUE}).") Path referenceScript,
       @Option(names = "--json", description = "Print JSON lines.") boolean json) {
     if (!(seconds > 0) || rounds < 1 || members.stream().anyMatch(k -> k < 1)) {
       throw new IllegalArgumentException("--seconds must be positive, --rounds and every --members at least 1");
     }
+    if (referencePython != null) {
+      if (twoStep) {
+        throw new IllegalArgumentException("the JAX reference implements one-step MPO only");
+      }
+      checkReference(referencePython, referenceScript);
+    }
     MpoConfig mpo = twoStep ? MpoConfig.twoStep(true, false) : MpoConfig.oneStep(true, true, false);
     PairedTrajectories data = PairedTrajectoriesReader.read(datasetFiles(dataset));
     PopulationThroughput bench = new PopulationThroughput(data, mpo);
+    int largest = Math.max(1, members.stream().mapToInt(Integer::intValue).max().orElse(1));
+    Path init = null;
+    double[] javaFirstLosses = null;
+    if (referencePython != null) {
+      try {
+        init = Files.createTempFile("mirrorpo-population-bench", ".json");
+      } catch (IOException e) {
+        throw new IllegalStateException("cannot create the reference's start file (" + e + ")", e);
+      }
+      JaxReference.write(init, bench.referenceStart(largest));
+      javaFirstLosses = bench.firstBatchLosses(largest);
+    }
     int aloneEpochs = BenchStart.epochsFor(seconds, bench.oneAtATime(1).seconds());
     int[] batchedEpochs = new int[members.size()];
     for (int m = 0; m < members.size(); m++) {
@@ -267,11 +289,36 @@ final class ObjectivesCommand {
     }
     double[] alone = new double[rounds];
     double[][] batched = new double[members.size()][rounds];
-    // Alternate so that a slow phase of a noisy machine hits every measurement alike.
-    for (int r = 0; r < rounds; r++) {
-      alone[r] = bench.oneAtATime(aloneEpochs).candidateStepsPerSecond();
-      for (int m = 0; m < members.size(); m++) {
-        batched[m][r] = bench.batched(members.get(m), batchedEpochs[m]).candidateStepsPerSecond();
+    double[] sgemm = new double[rounds];
+    double[] jaxSingle = new double[rounds];
+    double[][] jaxVmap = new double[members.size()][rounds];
+    String jaxVersion = null;
+    try {
+      // Alternate so that a slow phase of a noisy machine hits every measurement alike.
+      for (int r = 0; r < rounds; r++) {
+        if (init != null) {
+          JsonNode single = runPopulationReference(referencePython, referenceScript, dataset, init, 1, seconds,
+              javaFirstLosses);
+          jaxSingle[r] = single.get("candidate_steps_per_s").asDouble();
+          jaxVersion = single.get("jax").asText();
+        }
+        alone[r] = bench.oneAtATime(aloneEpochs).candidateStepsPerSecond();
+        for (int m = 0; m < members.size(); m++) {
+          if (init != null) {
+            jaxVmap[m][r] = runPopulationReference(referencePython, referenceScript, dataset, init, members.get(m),
+                seconds, javaFirstLosses).get("candidate_steps_per_s").asDouble();
+          }
+          batched[m][r] = bench.batched(members.get(m), batchedEpochs[m]).candidateStepsPerSecond();
+        }
+        sgemm[r] = SgemmRate.gflops(Math.min(1, seconds));
+      }
+    } finally {
+      if (init != null) {
+        try {
+          Files.deleteIfExists(init);
+        } catch (IOException ignored) {
+          // a temporary file; nothing to report
+        }
       }
     }
     PrintWriter out = spec.commandLine().getOut();
@@ -286,15 +333,67 @@ final class ObjectivesCommand {
         fields.put("one_at_a_time_candidate_steps_per_s", Math.round(aloneMedian));
         fields.put("batched_candidate_steps_per_s", Math.round(batchedMedian));
         fields.put("ratio", round(batchedMedian / aloneMedian, 3));
+        putRates(fields, "batched", batchedMedian, bench.flopsPerStep(), median(sgemm));
+        if (init != null) {
+          double vmapMedian = median(jaxVmap[m]);
+          double singleMedian = median(jaxSingle);
+          fields.put("jax_vmap_candidate_steps_per_s", Math.round(vmapMedian));
+          fields.put("ratio_to_jax_vmap", round(batchedMedian / vmapMedian, 3));
+          fields.put("jax_single_candidate_steps_per_s", Math.round(singleMedian));
+          fields.put("ratio_to_jax_single", round(batchedMedian / singleMedian, 3));
+          fields.put("jax", jaxVersion);
+        }
         fields.put("rounds", rounds);
         fields.put("seconds_per_measurement", seconds);
         out.println(Json.line(fields));
       } else {
-        out.printf("K = %d: %.0f candidate steps/s batched vs %.0f one at a time: ratio %.2f%n", members.get(m),
-            batchedMedian, aloneMedian, batchedMedian / aloneMedian);
+        out.printf("K = %d: %.0f candidate steps/s batched vs %.0f one at a time: ratio %.2f%s%n", members.get(m),
+            batchedMedian, aloneMedian, batchedMedian / aloneMedian, init == null ? ""
+                : String.format("; vs JAX's vmap %.0f: ratio %.3f", median(jaxVmap[m]),
+                    batchedMedian / median(jaxVmap[m])));
       }
     }
     return 0;
+  }
+
+  /**
+   * The K-candidate JAX reference once, checked to compute the same first-minibatch losses as the Java trainer.
+   */
+  private static JsonNode runPopulationReference(Path python, Path script, Path dataset, Path init, int members,
+      double seconds, double[] javaFirstLosses) {
+    JsonNode line = JaxReference.run(List.of(python.toString(), script.toString(), "--dataset", dataset.toString(),
+        "--init", init.toString(), "--members", Integer.toString(members), "--seconds", Double.toString(seconds)),
+        seconds);
+    JsonNode losses = line.get("first_batch_losses");
+    for (int k = 0; k < members; k++) {
+      checkSameLoss(javaFirstLosses[k], losses.get(k).asDouble());
+    }
+    return line;
+  }
+
+  /** The reference's Python and script exist, or one message saying what to do. */
+  private static void checkReference(Path python, Path script) {
+    if (!Files.isExecutable(python)) {
+      throw new IllegalArgumentException("no Python at --reference-python " + python
+          + "; make bench-reference creates .venv-bench-reference/bin/python");
+    }
+    if (!Files.isRegularFile(script)) {
+      throw new IllegalArgumentException("no JAX reference script at " + script
+          + "; run from the project root or pass --reference-script");
+    }
+  }
+
+  /**
+   * The trainer's achieved rate in GFLOP/s of its matrix products (steps/s × FLOP per step) beside this core's
+   * large-sgemm rate measured in the same run, and their ratio: the distance to the physical limit.
+   */
+  private static void putRates(Map<String, Object> fields, String side, double stepsPerSecond, long flopsPerStep,
+      double sgemmGflops) {
+    double gflops = stepsPerSecond * flopsPerStep / 1e9;
+    fields.put("flop_per_step", flopsPerStep);
+    fields.put(side + "_gflops", round(gflops, 3));
+    fields.put("sgemm_gflops", round(sgemmGflops, 2));
+    fields.put(side + "_fraction_of_sgemm", round(gflops / sgemmGflops, 4));
   }
 
   /** The fields every trainer bench line starts with: what was measured on which data. */

@@ -1,16 +1,22 @@
 package dev.mirrorpo.cli;
 
+import ai.djl.ndarray.NDScope;
 import dev.mirrorpo.learning.mpo.MpoConfig;
 import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.learning.mpo.MpoObjective;
 import dev.mirrorpo.learning.mpo.MpoPopulation;
+import dev.mirrorpo.learning.objectives.PairBatch;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
 import dev.mirrorpo.learning.training.OfflineTrainer;
 import dev.mirrorpo.learning.training.PairedTrajectories;
 import dev.mirrorpo.learning.training.PopulationTrainer;
+import dev.mirrorpo.learning.training.TrainerConfig;
 import dev.mirrorpo.learning.training.TrainingResult;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -41,6 +47,11 @@ final class PopulationThroughput {
     return BenchStart.stepsPerEpoch(data);
   }
 
+  /** Floating-point operations of one candidate's matrix products per trajectory step (see BenchStart). */
+  long flopsPerStep() {
+    return BenchStart.trainingFlopsPerStep(start.architecture());
+  }
+
   /** K candidates near MPO's start point, ζ₀ + σ·ε. */
   List<MpoObjective> candidates(int count) {
     float[] initial = MpoLayout.initial(mpo);
@@ -54,6 +65,39 @@ final class PopulationThroughput {
       candidates.add(MpoObjective.create(mpo, zeta));
     }
     return candidates;
+  }
+
+  /** What the JAX reference starts from: the initial policy, the first {@code members} candidates' ζ, MPO's config. */
+  Map<String, Object> referenceStart(int members) {
+    Map<String, Object> reference = start.referencePolicy();
+    reference.put("zetas", candidates(members).stream().map(MpoObjective::zeta).toList());
+    Map<String, Object> config = new LinkedHashMap<>();
+    config.put("two_step", mpo.twoStep());
+    config.put("learn_psi", mpo.learnPsi());
+    config.put("learn_g", mpo.learnG());
+    config.put("temporal", mpo.temporal());
+    config.put("lambda", mpo.lambda());
+    reference.put("mpo", config);
+    return reference;
+  }
+
+  /**
+   * Each of the first {@code members} candidates' loss on the first minibatch (pairs 0, 1, …) under the initial
+   * policy, as the trainer computes it: the JAX reference reports the same numbers from its own code.
+   */
+  double[] firstBatchLosses(int members) {
+    int[] firstPairs = new int[Math.min(TrainerConfig.paper().minibatchPairs(), data.pairs())];
+    Arrays.setAll(firstPairs, k -> k);
+    List<MpoObjective> objectives = candidates(members);
+    double[] losses = new double[members];
+    try (GaussianPolicy policy = start.policy(); NDScope scope = new NDScope()) {
+      PairBatch batch = new OfflineTrainer(TrainerConfig.paper()).pairBatch(policy,
+          data.normalized(policy.normalizer()), firstPairs);
+      for (int k = 0; k < members; k++) {
+        losses[k] = objectives.get(k).loss(batch).getFloat();
+      }
+    }
+    return losses;
   }
 
   /** Candidate steps per second and the seconds timed. */

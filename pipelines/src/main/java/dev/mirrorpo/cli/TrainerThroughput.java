@@ -2,25 +2,17 @@ package dev.mirrorpo.cli;
 
 import ai.djl.ndarray.NDScope;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorpo.learning.objectives.Objective;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
 import dev.mirrorpo.learning.training.OfflineTrainer;
 import dev.mirrorpo.learning.training.PairedTrajectories;
 import dev.mirrorpo.learning.training.TrainerConfig;
 import dev.mirrorpo.learning.training.TrainingResult;
-import java.io.File;
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Throughput of the inner trainer (`mirrorpo objectives bench`): trajectory steps per second of
@@ -34,7 +26,6 @@ import java.util.concurrent.TimeUnit;
  * trainer packs them without padding.
  */
 final class TrainerThroughput {
-  private static final ObjectMapper JSON = new ObjectMapper();
   private final PairedTrajectories data;
   private final Objective objective;
   private final TrainerConfig paper = TrainerConfig.paper();
@@ -49,6 +40,11 @@ final class TrainerThroughput {
   /** Real trajectory steps of both sides of every pair: the work of one epoch. */
   long stepsPerEpoch() {
     return BenchStart.stepsPerEpoch(data);
+  }
+
+  /** Floating-point operations of the policy's matrix products per trajectory step (see BenchStart). */
+  long flopsPerStep() {
+    return BenchStart.trainingFlopsPerStep(start.architecture());
   }
 
   long updatesPerEpoch() {
@@ -118,68 +114,18 @@ final class TrainerThroughput {
 
   /** The initial weights and normaliser, for the reference to start from the same policy. */
   void writeInitialPolicy(Path file) {
-    Map<String, Object> init = new LinkedHashMap<>();
-    init.put("layout", "mean.w0 [obs, 64], mean.b0, mean.w1 [64, 64], mean.b1, mean.w2 [64, act], mean.b2, log_std"
-        + " (row-major)");
-    init.put("values", start.initialValues());
-    init.put("observation_mean", start.statistics().mean());
-    init.put("observation_variance", start.statistics().variance());
-    try {
-      Files.writeString(file, Json.line(init));
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot write " + file + " (" + e + ")", e);
-    }
+    JaxReference.write(file, start.referencePolicy());
   }
 
-  /**
-   * Runs the JAX reference once for {@code seconds} of training and returns its JSON line.
-   *
-   * @throws IllegalStateException with the end of its stderr if it fails or prints no JSON
-   */
+
+  /** Runs the JAX reference once for {@code seconds} of training and returns its JSON line. */
   static JsonNode runReference(Path python, Path script, Path dataset, String objective, double seconds, Path init) {
     List<String> command = new ArrayList<>(List.of(python.toString(), script.toString(), "--dataset",
         dataset.toString(), "--objective", objective, "--seconds", Double.toString(seconds), "--rounds", "1"));
     if (init != null) {
       command.addAll(List.of("--init", init.toString()));
     }
-    Path stderr = null;
-    try {
-      stderr = Files.createTempFile("mirrorpo-jax-reference", ".log");
-      Process process = new ProcessBuilder(command).redirectError(stderr.toFile())
-          .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-      byte[] output = process.getInputStream().readAllBytes();
-      long limit = (long) (seconds * 20) + 600;
-      if (!process.waitFor(limit, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-        throw new IllegalStateException("the JAX reference did not finish within " + limit + " s");
-      }
-      String out = new String(output, StandardCharsets.UTF_8).strip();
-      String last = out.isEmpty() ? "" : out.lines().reduce((a, b) -> b).orElse("");
-      if (process.exitValue() != 0 || !last.startsWith("{")) {
-        throw new IllegalStateException("the JAX reference (" + String.join(" ", command) + ") failed with exit code "
-            + process.exitValue() + ": " + tail(stderr));
-      }
-      return JSON.readTree(last);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot run the JAX reference " + python + " " + script + " (" + e + ")", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while the JAX reference ran", e);
-    } finally {
-      if (stderr != null) {
-        try {
-          Files.deleteIfExists(stderr);
-        } catch (IOException ignored) {
-          // a temporary file; nothing to report
-        }
-      }
-    }
+    return JaxReference.run(command, seconds);
   }
 
-  private static String tail(Path file) throws IOException {
-    List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-        .filter(line -> !line.isBlank()).toList();
-    String last = lines.isEmpty() ? "(no output on stderr)" : lines.get(lines.size() - 1).strip();
-    return last.length() > 400 ? last.substring(0, 400) + "…" : last;
-  }
 }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mirrorpo.learning.mpo.MpoConfig;
 import dev.mirrorpo.pipelines.TestDatasets;
+import dev.mirrorpo.transforms.datasets.PairedTrajectoriesReader;
+import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
 import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -174,9 +177,12 @@ class ObjectivesCommandTest {
     assertEquals(6, line.get("pairs").asInt());
     assertEquals(2, line.get("minibatch_pairs").asInt());
     for (String field : new String[] {"java_steps_per_s", "java_updates_per_s", "dataset_steps", "rounds",
-        "java_epochs_per_measurement", "java_cpu_per_wall"}) {
+        "java_epochs_per_measurement", "java_cpu_per_wall", "java_gflops", "sgemm_gflops", "java_fraction_of_sgemm"}) {
       assertPositive(line, field);
     }
+    // Hopper's policy (11 → 64 → 64 → 3): 4 992 multiply-adds forward, 9 280 backward, two FLOP each.
+    assertEquals(28_544, line.get("flop_per_step").asLong());
+    assertEquals(line.get("java_steps_per_s").asDouble() * 28_544 / 1e9, line.get("java_gflops").asDouble(), 0.001);
     assertTrue(!line.has("jax_steps_per_s") && !line.has("ratio"), "no reference, no ratio: " + line);
     double loss = line.get("first_batch_loss").asDouble();
     assertTrue(Double.isFinite(loss), line.toString());
@@ -217,6 +223,8 @@ class ObjectivesCommandTest {
       assertEquals(i == 0 ? 1 : 3, line.get("members").asInt());
       assertPositive(line, "batched_candidate_steps_per_s");
       assertPositive(line, "one_at_a_time_candidate_steps_per_s");
+      assertPositive(line, "batched_gflops");
+      assertPositive(line, "sgemm_gflops");
       // One measurement of one candidate alone serves every population size.
       if (i > 0) {
         assertEquals(oneAtATime, line.get("one_at_a_time_candidate_steps_per_s").asDouble());
@@ -225,6 +233,39 @@ class ObjectivesCommandTest {
       assertEquals(line.get("batched_candidate_steps_per_s").asDouble() / oneAtATime, line.get("ratio").asDouble(),
           0.01 * line.get("ratio").asDouble());
     }
+  }
+
+  @Test
+  void benchPopulationWithAReferenceReportsTheRatiosToJaxVmapAndJaxSingle(@TempDir Path dir) throws Exception {
+    Path dataset = tinyDataset(dir);
+    // A stand-in for the JAX vmap reference: 1000 candidate steps/s and the trainer's own first-batch losses.
+    double[] losses = new PopulationThroughput(
+        PairedTrajectoriesReader.read(PreferencePairFiles.verified(dataset).files()),
+        MpoConfig.oneStep(true, true, false)).firstBatchLosses(2);
+    Path python = dir.resolve("fake-python");
+    Files.writeString(python, "#!/bin/sh\necho '{\"framework\": \"jax\", \"jax\": \"fake\", "
+        + "\"candidate_steps_per_s\": 1000, \"first_batch_losses\": [" + losses[0] + ", " + losses[1] + "]}'\n");
+    Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwxr-xr-x"));
+    CliRun result = run("objectives", "bench-population", "--dataset", dataset.toString(), "--members", "2",
+        "--seconds", "0.2", "--rounds", "1", "--reference-python", python.toString(), "--reference-script",
+        python.toString(), "--json");
+    assertEquals(0, result.exitCode(), result.err());
+    JsonNode line = JSON.readTree(result.out());
+    assertEquals(2, line.get("members").asInt());
+    assertEquals(1000, line.get("jax_vmap_candidate_steps_per_s").asLong());
+    assertEquals(1000, line.get("jax_single_candidate_steps_per_s").asLong());
+    double batched = line.get("batched_candidate_steps_per_s").asDouble();
+    assertEquals(batched / 1000, line.get("ratio_to_jax_vmap").asDouble(), 0.002);
+    assertEquals(batched / 1000, line.get("ratio_to_jax_single").asDouble(), 0.002);
+
+    // A reference whose candidates have other losses trains other candidates: refused with the reason.
+    Files.writeString(python, "#!/bin/sh\necho '{\"jax\": \"fake\", \"candidate_steps_per_s\": 1000, "
+        + "\"first_batch_losses\": [" + (losses[0] + 0.5) + ", " + losses[1] + "]}'\n");
+    CliRun refused = run("objectives", "bench-population", "--dataset", dataset.toString(), "--members", "2",
+        "--seconds", "0.1", "--rounds", "1", "--reference-python", python.toString(), "--reference-script",
+        python.toString(), "--json");
+    assertEquals(Mirrorpo.FAILURE, refused.exitCode(), refused.out() + refused.err());
+    assertTrue(refused.err().contains("another loss"), refused.err());
   }
 
   /** An executable that ignores its arguments and prints a reference's JSON line. */

@@ -30,8 +30,16 @@ public final class GradientTape implements AutoCloseable {
   /** Backpropagates a scalar loss; the graph is freed afterwards. */
   public void backward(NDArray loss) {
     try (NDArray seed = loss.onesLike()) {
-      JniUtils.backward((PtNDArray) loss, (PtNDArray) seed, false, false);
+      backward(loss, seed);
     }
+  }
+
+  /**
+   * Backpropagates from {@code output} given the loss's gradient with respect to it (same shape), as when
+   * that gradient was computed outside autograd; the graph is freed afterwards.
+   */
+  public void backward(NDArray output, NDArray outputGradient) {
+    JniUtils.backward((PtNDArray) output, (PtNDArray) outputGradient, false, false);
   }
 
   @Override

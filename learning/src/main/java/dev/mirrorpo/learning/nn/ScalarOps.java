@@ -1,7 +1,12 @@
 package dev.mirrorpo.learning.nn;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Arithmetic between an NDArray and a Java number that stays correct under autograd. Use these, never
@@ -20,12 +25,35 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class ScalarOps {
   private static final Shape SCALAR = new Shape();
+  /**
+   * Objectives use a few dozen distinct constants, each in every step: creating the tensor anew made a
+   * third of a step's native calls. Cached ones live as long as the JVM (never freed, so autograd may keep
+   * them); beyond this many values (a sweep over hyper-parameters, say) they are made per call again.
+   */
+  private static final int CACHED_CONSTANTS = 4096;
+  private static final Map<Constant, NDArray> CONSTANTS = new ConcurrentHashMap<>();
+  private static final NDManager CONSTANTS_MANAGER = NDManager.newBaseManager("PyTorch");
+
+  private record Constant(float value, DataType type) {}
 
   private ScalarOps() {}
 
-  /** A 0-d tensor of {@code x}'s type holding {@code value}, owned by PyTorch, in {@code x}'s manager. */
+  /** A 0-d tensor of {@code x}'s type holding {@code value}, owned by PyTorch and never freed. */
   public static NDArray constant(NDArray x, double value) {
-    return x.getManager().full(SCALAR, (float) value, x.getDataType());
+    Constant key = new Constant((float) value, x.getDataType());
+    NDArray cached = CONSTANTS.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    if (CONSTANTS.size() >= CACHED_CONSTANTS) {
+      return x.getManager().full(SCALAR, key.value(), key.type());
+    }
+    return CONSTANTS.computeIfAbsent(key, k -> {
+      NDArray tensor = CONSTANTS_MANAGER.full(SCALAR, k.value(), k.type());
+      // Made inside a caller's NDScope, it would be closed with that scope.
+      NDScope.unregister(tensor);
+      return tensor;
+    });
   }
 
   public static NDArray add(NDArray x, double value) {

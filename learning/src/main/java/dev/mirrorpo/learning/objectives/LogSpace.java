@@ -4,8 +4,6 @@ import static dev.mirrorpo.learning.nn.ScalarOps.add;
 import static dev.mirrorpo.learning.nn.ScalarOps.div;
 import static dev.mirrorpo.learning.nn.ScalarOps.minimum;
 import static dev.mirrorpo.learning.nn.ScalarOps.mul;
-import static dev.mirrorpo.learning.nn.ScalarOps.pow;
-import static dev.mirrorpo.learning.nn.ScalarOps.sub;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -14,17 +12,15 @@ import ai.djl.nn.Activation;
 /**
  * Numerically stable log-space functions on float32 NDArrays, differentiable through DJL's autograd.
  *
- * <p>DJL 0.36 has {@code erf} but no {@code erfc}, {@code log1p} or {@code expm1} (and its PyTorch
- * engine does not implement {@code atanh}), so each is built from ops it has: log1p from its Taylor
- * series near zero, 1 − eˣ = −2·sinh(x/2)·e^{x/2} (sinh is accurate for small arguments), and the
- * upper normal tail Q(y) from a closed-form erfc approximation written directly in log space.
+ * <p>DJL 0.36 has no {@code log1p} or {@code expm1} (and its PyTorch engine does not implement
+ * {@code atanh}), so each is built from ops it has: log1p from its Taylor series near zero, and
+ * 1 − eˣ = −2·sinh(x/2)·e^{x/2} (sinh is accurate for small arguments).
  * Where a function picks one of two formulas, each formula only ever sees arguments inside its own
  * valid range: {@code where} zeroes the unused branch's gradient, but an infinite value there would
  * still turn that zero into NaN.
  */
 final class LogSpace {
   private static final double LOG_TWO = StrictMath.log(2);
-  private static final double SQRT_HALF = Math.sqrt(0.5);
   /** log(1 − eˣ) for x in (−1e-30, 0] is taken at −1e-30: log(1e-30) ≈ −69 instead of −∞ at x = 0. */
   private static final double LARGEST_NEGATIVE = -1e-30;
   private static final double LOG1P_SERIES_RADIUS = 0.25;
@@ -62,36 +58,5 @@ final class LogSpace {
     NDArray farBelow = minimum(x, -LOG_TWO);
     NDArray viaLog1p = log1p(farBelow.exp().neg());
     return NDArrays.where(x.gt(-LOG_TWO), viaSinh, viaLog1p);
-  }
-
-  /**
-   * log Q(y) = log P(Z > y) for y ≥ 0, Z standard normal: log(½·erfc(y/√2)) with erfc from the
-   * Chebyshev fit of Press et al., Numerical Recipes §6.2 ("erfcc", fractional error below 1.2e-7
-   * everywhere), erfc(x) ≈ t·exp(−x² + P(t)), t = 1/(1 + x/2). Written as log t − x² + P(t), it never
-   * underflows: the far tail (y = 40 gives Q ≈ 1e-350) is an ordinary negative number.
-   */
-  static NDArray logUpperTail(NDArray y) {
-    NDArray x = mul(y, SQRT_HALF);
-    NDArray t = pow(add(div(x, 2), 1), -1);
-    double[] coefficients = {
-      -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806,
-      0.27886807, -1.13520398, 1.48851587, -0.82215223, 0.17087277
-    };
-    // Horner's scheme from the highest coefficient down.
-    NDArray polynomial = mul(t, coefficients[coefficients.length - 1]);
-    for (int k = coefficients.length - 2; k >= 1; k--) {
-      polynomial = add(polynomial, coefficients[k]).mul(t);
-    }
-    polynomial = add(polynomial, coefficients[0]);
-    return sub(t.log().sub(x.square()).add(polynomial), LOG_TWO);
-  }
-
-  /**
-   * log Φ(z), the standard normal log CDF, for any z: log Q(−z) below the mean, log(1 − Q(z)) above
-   * it. Both come from Q of |z|, which is never larger than ½, so neither side cancels.
-   */
-  static NDArray logNormalCdf(NDArray z) {
-    NDArray logTail = logUpperTail(z.abs());
-    return NDArrays.where(z.lte(0), logTail, log1mexp(logTail));
   }
 }

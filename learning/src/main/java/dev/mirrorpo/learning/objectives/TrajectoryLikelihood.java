@@ -1,13 +1,9 @@
 package dev.mirrorpo.learning.objectives;
 
-import static dev.mirrorpo.learning.nn.ScalarOps.div;
-import static dev.mirrorpo.learning.nn.ScalarOps.maximum;
-import static dev.mirrorpo.learning.nn.ScalarOps.mul;
-import static dev.mirrorpo.learning.nn.ScalarOps.sub;
-
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.mirrorpo.learning.nn.GradientTape;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
 import java.util.Arrays;
 
@@ -22,21 +18,19 @@ import java.util.Arrays;
  * their lengths alongside. Preference datasets mix 20-step falls and 1000-step runs, so padding to
  * the longest would mostly compute masked zeros.
  *
- * <p>Everything is float32 NDArrays and differentiable w.r.t. the policy's parameters. The arrays it
- * creates belong to the managers of its inputs: call it inside an {@code NDScope}.
+ * <p>The policy's action means come from autograd; log P and its derivatives with respect to μ and
+ * log σ are computed in Java ({@link BoxMass}), and the sums s enter autograd as leaves, so the objective
+ * stays differentiable in DJL on the [N] arrays. After the loss's backward pass has reached them,
+ * {@link Evaluation#backpropagate} applies the chain rule, ∂L/∂μ = Σ ∂L/∂s · ∂s/∂μ, and carries it
+ * through the policy's network. The arrays it creates belong to the managers of its inputs: call it
+ * inside an {@code NDScope}.
  */
 public final class TrajectoryLikelihood {
   /** docs/objectives.md: h = 0.1 in action units (actions live in [−1, 1]). */
   public static final double DEFAULT_HALF_WIDTH = 0.1;
-  /**
-   * Boxes with (h/σ)·max(1, |z|) below this use log(2h·φ(z)/σ) plus its curvature term. Both
-   * formulas then agree to ~1e-6: the midpoint rule's error falls as the fourth power of that
-   * product, while the difference of two CDFs loses precision as the box narrows.
-   */
-  static final double NARROW_BOX = 0.05;
-  private static final double HALF_LOG_TWO_PI = 0.5 * StrictMath.log(2 * Math.PI);
 
   private final double halfWidth;
+  private final double logTwoHalfWidth;
 
   public TrajectoryLikelihood() {
     this(DEFAULT_HALF_WIDTH);
@@ -48,6 +42,7 @@ public final class TrajectoryLikelihood {
       throw new IllegalArgumentException("the likelihood box half-width h must be a positive number, got " + halfWidth);
     }
     this.halfWidth = halfWidth;
+    this.logTwoHalfWidth = StrictMath.log(2 * halfWidth);
   }
 
   public double halfWidth() {
@@ -64,87 +59,143 @@ public final class TrajectoryLikelihood {
 
   /**
    * @param normalizedObservations [Σ lengths, obs], the trajectories' rows one after the other
-   * @param actions [Σ lengths, act] raw (unclipped) actions, in the same order
+   * @param actions raw (unclipped) actions in the same order, row-major [Σ lengths, act]
    * @param lengths |τ| of each trajectory, each at least 1
    */
-  public LogLikelihoods of(GaussianPolicy policy, NDArray normalizedObservations, NDArray actions, int[] lengths) {
-    if (normalizedObservations.getShape().get(0) != actions.getShape().get(0)) {
+  public Evaluation of(GaussianPolicy policy, NDArray normalizedObservations, float[] actions, int[] lengths) {
+    long actionSize = policy.architecture().actionSize();
+    if (normalizedObservations.getShape().get(0) * actionSize != actions.length) {
       throw new IllegalArgumentException(normalizedObservations.getShape().get(0) + " observation rows but "
-          + actions.getShape().get(0) + " action rows");
+          + actions.length / actionSize + " action rows");
     }
     return ofActionMeans(policy.mean(normalizedObservations), policy.logStd(), actions, lengths);
   }
 
   /**
    * The same from the policy's outputs, for one policy or a population of K stacked along a leading axis:
-   * action means [Σ lengths, act] or [K, Σ lengths, act], log σ broadcastable to them ([1, act] or
-   * [K, 1, act]) → sums and means [N] or [K, N].
+   * action means [Σ lengths, act] or [K, Σ lengths, act], log σ [1, act] or [K, 1, act] → sums and means
+   * [N] or [K, N].
    */
-  public LogLikelihoods ofActionMeans(NDArray actionMeans, NDArray logStd, NDArray actions, int[] lengths) {
-    long rows = Arrays.stream(lengths).asLongStream().sum();
+  public Evaluation ofActionMeans(NDArray actionMeans, NDArray logStd, float[] actions, int[] lengths) {
+    long rowCount = Arrays.stream(lengths).asLongStream().sum();
     if (lengths.length == 0 || Arrays.stream(lengths).anyMatch(length -> length < 1)) {
       throw new IllegalArgumentException(
           "every trajectory needs at least one step, lengths " + Arrays.toString(lengths));
     }
-    if (actions.getShape().get(0) != rows) {
-      throw new IllegalArgumentException("trajectories of lengths summing to " + rows + " but "
-          + actions.getShape().get(0) + " rows");
+    Shape meanShape = actionMeans.getShape();
+    boolean population = meanShape.dimension() == 3;
+    int members = population ? (int) meanShape.get(0) : 1;
+    int rows = (int) meanShape.get(meanShape.dimension() - 2);
+    int act = (int) meanShape.get(meanShape.dimension() - 1);
+    if (rows != rowCount || actions.length != rowCount * act) {
+      throw new IllegalArgumentException("trajectories of lengths summing to " + rowCount + " but "
+          + rows + " rows of action means and " + actions.length / act + " of actions");
     }
-    int dimensionAxis = actionMeans.getShape().dimension() - 1;
-    NDArray perStep = logBoxMass(actionMeans, logStd, actions, halfWidth).sum(new int[] {dimensionAxis});
-    NDArray sums = segmentSums(perStep, lengths);
-    float[] stepsTimesDims = new float[lengths.length];
-    long actionSize = actions.getShape().get(1);
-    for (int i = 0; i < lengths.length; i++) {
-      stepsTimesDims[i] = (float) (lengths[i] * actionSize);
+    int trajectories = lengths.length;
+    float[] means = actionMeans.toFloatArray();
+    float[] logStds = logStd.toFloatArray();
+    float[] sums = new float[members * trajectories];
+    double[] byMean = new double[means.length];
+    double[] byLogStd = new double[members * trajectories * act];
+    double[] inverseStd = new double[act];
+    double[] halfWidthOverStd = new double[act];
+    double[] logTwoHalfWidthOverStd = new double[act];
+    double[] derivatives = new double[2];
+    for (int k = 0; k < members; k++) {
+      for (int d = 0; d < act; d++) {
+        double logSigma = logStds[k * act + d];
+        inverseStd[d] = StrictMath.exp(-logSigma);
+        halfWidthOverStd[d] = halfWidth * inverseStd[d];
+        logTwoHalfWidthOverStd[d] = logTwoHalfWidth - logSigma;
+      }
+      int row = 0;
+      for (int i = 0; i < trajectories; i++) {
+        double sum = 0;
+        int trajectory = (k * trajectories + i) * act;
+        for (int end = row + lengths[i]; row < end; row++) {
+          for (int d = 0; d < act; d++) {
+            int element = (k * rows + row) * act + d;
+            sum += BoxMass.logMass(actions[row * act + d], means[element], inverseStd[d], halfWidthOverStd[d],
+                logTwoHalfWidthOverStd[d], derivatives);
+            byMean[element] = derivatives[0];
+            byLogStd[trajectory + d] += derivatives[1];
+          }
+        }
+        sums[k * trajectories + i] = (float) sum;
+      }
     }
-    NDArray means = sums.div(sums.getManager().create(stepsTimesDims));
-    return new LogLikelihoods(sums, means);
+    NDManager manager = actionMeans.getManager();
+    NDArray sumArray = manager.create(sums, population ? new Shape(members, trajectories) : new Shape(trajectories));
+    sumArray.setRequiresGradient(true);
+    float[] stepsTimesDims = new float[trajectories];
+    for (int i = 0; i < trajectories; i++) {
+      stepsTimesDims[i] = (float) ((long) lengths[i] * act);
+    }
+    NDArray meanArray = sumArray.div(manager.create(stepsTimesDims));
+    return new Evaluation(new LogLikelihoods(sumArray, meanArray), actionMeans, logStd, lengths, byMean, byLogStd);
   }
 
   /**
-   * log of the N(μ, σ²) mass of [a − h, a + h], element-wise ([rows, act] means and actions,
-   * [1, act] log σ).
-   *
-   * <p>The mass is symmetric in a − μ, so the box is reflected to the lower side of the mean first
-   * (centre z = −|a − μ|/σ): there Φ of both ends is small and known to full relative precision,
-   * and log(Φ(u) − Φ(l)) = log Φ(u) + log(1 − e^{log Φ(l) − log Φ(u)}) never subtracts two numbers
-   * close to 1. Narrow boxes (see {@link #NARROW_BOX}) take the midpoint rule with its curvature
-   * term, log φ(z) + log(2h/σ) + (z² − 1)(h/σ)²/6, because there the two CDFs nearly cancel.
+   * The trajectories' log-likelihoods, whose sums are autograd leaves, and their derivatives with respect
+   * to the policy's outputs, to carry a loss's gradient on to the policy.
    */
-  public static NDArray logBoxMass(NDArray mean, NDArray logStd, NDArray actions, double halfWidth) {
-    NDArray inverseStd = logStd.neg().exp();
-    NDArray w = mul(inverseStd, halfWidth);
-    NDArray centre = actions.sub(mean).abs().mul(inverseStd).neg();
-    NDArray upper = centre.add(w);
-    NDArray lower = centre.sub(w);
+  public static final class Evaluation {
+    private final LogLikelihoods logLikelihoods;
+    private final NDArray actionMeans;
+    private final NDArray logStd;
+    private final int[] lengths;
+    /** ∂log P/∂μ of every element of the action means, in their layout. */
+    private final double[] byMean;
+    /** Σ over each trajectory's steps of ∂log P/∂log σ, [K, N, act]. */
+    private final double[] byLogStd;
 
-    NDArray logUpper = LogSpace.logNormalCdf(upper);
-    // The lower end is below the mean (lower = −|a − μ|/σ − w < 0), where log Φ(lower) = log Q(−lower).
-    NDArray logLower = LogSpace.logUpperTail(lower.neg());
-    NDArray logDifference = logUpper.add(LogSpace.log1mexp(logLower.sub(logUpper)));
-
-    NDArray curvature = div(sub(centre.square(), 1).mul(w.square()), 6);
-    NDArray midpoint = sub(mul(centre.square(), -0.5), HALF_LOG_TWO_PI).add(mul(w, 2).log()).add(curvature);
-
-    NDArray narrowness = w.mul(maximum(centre.abs(), 1));
-    return NDArrays.where(narrowness.lt(NARROW_BOX), midpoint, logDifference);
-  }
-
-  /** Σ over each trajectory's consecutive rows along the last axis: [..., Σ lengths] → [..., N]. */
-  private static NDArray segmentSums(NDArray perStep, int[] lengths) {
-    int rowAxis = perStep.getShape().dimension() - 1;
-    long[] boundaries = new long[lengths.length - 1];
-    long at = 0;
-    for (int i = 0; i + 1 < lengths.length; i++) {
-      at += lengths[i];
-      boundaries[i] = at;
+    private Evaluation(LogLikelihoods logLikelihoods, NDArray actionMeans, NDArray logStd, int[] lengths,
+        double[] byMean, double[] byLogStd) {
+      this.logLikelihoods = logLikelihoods;
+      this.actionMeans = actionMeans;
+      this.logStd = logStd;
+      this.lengths = lengths;
+      this.byMean = byMean;
+      this.byLogStd = byLogStd;
     }
-    NDList segments = perStep.split(boundaries, rowAxis);
-    NDList sums = new NDList(segments.size());
-    for (NDArray segment : segments) {
-      sums.add(segment.sum(new int[] {rowAxis}));
+
+    public LogLikelihoods logLikelihoods() {
+      return logLikelihoods;
     }
-    return NDArrays.stack(sums, rowAxis);
+
+    /**
+     * Once a loss has been backpropagated to the sums (on {@code tape}), backpropagates it on to the action
+     * means and log σ, and through them to the policy's parameters.
+     */
+    public void backpropagate(GradientTape tape) {
+      float[] bySum;
+      try (NDArray sumGradient = logLikelihoods.sum().getGradient()) {
+        bySum = sumGradient.toFloatArray();
+      }
+      int trajectories = lengths.length;
+      int members = bySum.length / trajectories;
+      int act = (int) logStd.getShape().get(logStd.getShape().dimension() - 1);
+      float[] meanGradient = new float[byMean.length];
+      float[] logStdGradient = new float[members * act];
+      int element = 0;
+      for (int k = 0; k < members; k++) {
+        for (int i = 0; i < trajectories; i++) {
+          double slope = bySum[k * trajectories + i];
+          for (int end = element + lengths[i] * act; element < end; element++) {
+            meanGradient[element] = (float) (slope * byMean[element]);
+          }
+        }
+        for (int d = 0; d < act; d++) {
+          double gradient = 0;
+          for (int i = 0; i < trajectories; i++) {
+            gradient += bySum[k * trajectories + i] * byLogStd[(k * trajectories + i) * act + d];
+          }
+          logStdGradient[k * act + d] = (float) gradient;
+        }
+      }
+      NDManager manager = actionMeans.getManager();
+      tape.backward(actionMeans, manager.create(meanGradient, actionMeans.getShape()));
+      tape.backward(logStd, manager.create(logStdGradient, logStd.getShape()));
+    }
   }
 }

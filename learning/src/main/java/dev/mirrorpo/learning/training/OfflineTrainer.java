@@ -109,17 +109,9 @@ public final class OfflineTrainer {
       Objective epochObjective = objective.forEpoch(epoch, config.epochs());
       for (int first = 0; first < pairs; first += config.minibatchPairs()) {
         int[] batch = Arrays.copyOfRange(order, first, Math.min(pairs, first + config.minibatchPairs()));
-        float loss;
-        try (NDScope scope = new NDScope()) {
-          try (GradientTape tape = GradientTape.record()) {
-            NDArray lossArray = epochObjective.loss(pairBatch(policy, data, batch, reference));
-            loss = lossArray.getFloat();
-            if (!Float.isFinite(loss)) {
-              policy.parameters().takeGradients(); // nothing was backpropagated; keep the state clean
-              return diverged(objective, epoch, steps[0], losses, "loss is " + loss);
-            }
-            tape.backward(lossArray);
-          }
+        float loss = backpropagate(policy, data, batch, epochObjective, reference);
+        if (!Float.isFinite(loss)) {
+          return diverged(objective, epoch, steps[0], losses, "loss is " + loss);
         }
         float[] gradient = policy.parameters().takeGradients();
         double norm = Adam.clipGlobalNorm(gradient, config.maxGradNorm());
@@ -138,6 +130,25 @@ public final class OfflineTrainer {
       listener.epochDone(epoch + 1, config.epochs(), meanLoss);
     }
     return null;
+  }
+
+  /**
+   * The loss of one minibatch; if it is finite, its gradient is added into the policy's parameters (read
+   * them with {@code takeGradients}).
+   */
+  float backpropagate(GaussianPolicy policy, PairedTrajectories data, int[] batch, Objective objective,
+      ReferenceLikelihoods reference) {
+    try (NDScope scope = new NDScope(); GradientTape tape = GradientTape.record()) {
+      PackedPairs packed = PackedPairs.of(policy.parameters().manager(), data, batch);
+      TrajectoryLikelihood.Evaluation likelihoods = evaluate(policy, packed);
+      NDArray lossArray = objective.loss(packed.batch(likelihoods.logLikelihoods(), reference));
+      float loss = lossArray.getFloat();
+      if (Float.isFinite(loss)) {
+        tape.backward(lossArray);
+        likelihoods.backpropagate(tape);
+      }
+      return loss;
+    }
   }
 
   /** The order in which epoch {@code epoch} visits the pairs, drawn from the seed. */
@@ -171,7 +182,11 @@ public final class OfflineTrainer {
   private PairBatch pairBatch(GaussianPolicy policy, PairedTrajectories data, int[] pairs,
       ReferenceLikelihoods reference) {
     PackedPairs packed = PackedPairs.of(policy.parameters().manager(), data, pairs);
-    return packed.batch(likelihood.of(policy, packed.observations(), packed.actions(), packed.lengths()), reference);
+    return packed.batch(evaluate(policy, packed).logLikelihoods(), reference);
+  }
+
+  private TrajectoryLikelihood.Evaluation evaluate(GaussianPolicy policy, PackedPairs packed) {
+    return likelihood.of(policy, packed.observations(), packed.actions(), packed.lengths());
   }
 
   /** π_ref's likelihoods of every pair, computed once when SFT ends: π_ref never changes after. */

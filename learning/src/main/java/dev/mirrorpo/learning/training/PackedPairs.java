@@ -11,9 +11,10 @@ import dev.mirrorpo.learning.objectives.TrajectoryLikelihood.LogLikelihoods;
  * The trajectories of some pairs packed for one forward pass: the chosen sides' rows first, then the
  * rejected sides', without padding (see {@link dev.mirrorpo.learning.objectives.TrajectoryLikelihood}).
  *
+ * @param actions row-major [Σ lengths, act]; they stay in Java, where the likelihood is computed
  * @param lengths |τ| of the 2n trajectories, chosen ones first
  */
-record PackedPairs(NDArray observations, NDArray actions, int[] lengths, int[] pairs) {
+record PackedPairs(NDArray observations, float[] actions, int[] lengths, int[] pairs) {
 
   /** Pairs {@code pairs} of {@code data} (observations as stored there), as arrays of {@code manager}. */
   static PackedPairs of(NDManager manager, PairedTrajectories data, int[] pairs) {
@@ -41,8 +42,7 @@ record PackedPairs(NDArray observations, NDArray actions, int[] lengths, int[] p
         row += length;
       }
     }
-    return new PackedPairs(manager.create(observations, new Shape(rows, obsSize)),
-        manager.create(actions, new Shape(rows, actSize)), lengths, pairs.clone());
+    return new PackedPairs(manager.create(observations, new Shape(rows, obsSize)), actions, lengths, pairs.clone());
   }
 
   /**

@@ -6,7 +6,6 @@ import dev.mirrorpo.learning.nn.Adam;
 import dev.mirrorpo.learning.nn.GradientTape;
 import dev.mirrorpo.learning.objectives.PopulationObjective;
 import dev.mirrorpo.learning.objectives.TrajectoryLikelihood;
-import dev.mirrorpo.learning.objectives.TrajectoryLikelihood.LogLikelihoods;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
 import dev.mirrorpo.learning.policy.PolicyPopulation;
 import java.util.ArrayList;
@@ -107,18 +106,7 @@ public final class PopulationTrainer {
       members.startEpoch();
       for (int first = 0; first < pairs && members.anyTraining(); first += config.minibatchPairs()) {
         int[] batch = Arrays.copyOfRange(order, first, Math.min(pairs, first + config.minibatchPairs()));
-        float[] losses;
-        try (NDScope scope = new NDScope()) {
-          try (GradientTape tape = GradientTape.record()) {
-            PackedPairs packed = PackedPairs.of(population.manager(), data, batch);
-            LogLikelihoods all = likelihood.ofActionMeans(population.actionMeans(packed.observations()),
-                population.logStd(), packed.actions(), packed.lengths());
-            NDArray memberLosses = epochObjective.losses(packed.batch(all, reference));
-            losses = memberLosses.toFloatArray();
-            // Members share no parameters, so one backward pass of the sum gives each its own gradient.
-            tape.backward(memberLosses.sum());
-          }
-        }
+        float[] losses = backpropagate(population, data, batch, epochObjective, reference);
         float[][] gradients = population.takeMemberGradients();
         for (int k = 0; k < size; k++) {
           if (!members.training(k)) {
@@ -141,6 +129,25 @@ public final class PopulationTrainer {
       listener.epochDone(epoch + 1, config.epochs(), members.endEpoch());
     }
     return members.results();
+  }
+
+  /**
+   * Each member's loss on one minibatch, and their gradients added into the population's parameters (read
+   * them with {@code takeMemberGradients}); a member whose loss is not finite gets a non-finite gradient.
+   */
+  float[] backpropagate(PolicyPopulation population, PairedTrajectories data, int[] batch,
+      PopulationObjective objective, ReferenceLikelihoods reference) {
+    try (NDScope scope = new NDScope(); GradientTape tape = GradientTape.record()) {
+      PackedPairs packed = PackedPairs.of(population.manager(), data, batch);
+      TrajectoryLikelihood.Evaluation likelihoods = likelihood.ofActionMeans(
+          population.actionMeans(packed.observations()), population.logStd(), packed.actions(), packed.lengths());
+      NDArray memberLosses = objective.losses(packed.batch(likelihoods.logLikelihoods(), reference));
+      float[] losses = memberLosses.toFloatArray();
+      // Members share no parameters, so one backward pass of the sum gives each its own gradient.
+      tape.backward(memberLosses.sum());
+      likelihoods.backpropagate(tape);
+      return losses;
+    }
   }
 
   /** Each member's progress: steps, epoch losses, and whether it is still training. */

@@ -9,6 +9,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.mirrorpo.learning.HopperPairs;
+import dev.mirrorpo.learning.nn.GradientTape;
 import dev.mirrorpo.learning.objectives.Objective;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.learning.objectives.PairBatch;
@@ -305,23 +306,27 @@ class MpoEquivalenceTest {
   private float[] policyGradient(GaussianPolicy policy, PairedTrajectories data, Objective objective, float[][] refW,
       float[][] refL) {
     int obs = HopperPairs.HOPPER.observationSize();
-    int act = HopperPairs.HOPPER.actionSize();
     policy.parameters().takeGradients();
-    try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+    try (GradientTape tape = GradientTape.record()) {
       TrajectoryLikelihood likelihood = new TrajectoryLikelihood();
       PairedTrajectories.Side[] sides = {data.chosen(), data.rejected()};
+      TrajectoryLikelihood.Evaluation[] evaluations = new TrajectoryLikelihood.Evaluation[2];
       TrajectoryLikelihood.LogLikelihoods[] ll = new TrajectoryLikelihood.LogLikelihoods[2];
       for (int s = 0; s < 2; s++) {
         int rows = sides[s].steps();
-        ll[s] = likelihood.of(policy,
+        evaluations[s] = likelihood.of(policy,
             manager.create(policy.normalizer().normalize(sides[s].observations()), new Shape(rows, obs)),
-            manager.create(sides[s].actions(), new Shape(rows, act)), sides[s].lengths());
+            sides[s].actions(), sides[s].lengths());
+        ll[s] = evaluations[s].logLikelihoods();
       }
       PairBatch.Reference reference = new PairBatch.Reference(manager.create(refW[0]), manager.create(refL[0]),
           manager.create(refW[1]), manager.create(refL[1]));
       PairBatch batch = PairBatch.of(ll[0], ll[1], manager.create(lengths(data.chosen())),
           manager.create(lengths(data.rejected())), objective.needsReference() ? reference : null);
-      collector.backward(objective.loss(batch));
+      tape.backward(objective.loss(batch));
+      for (TrajectoryLikelihood.Evaluation evaluation : evaluations) {
+        evaluation.backpropagate(tape);
+      }
     }
     return policy.parameters().takeGradients();
   }

@@ -3,17 +3,16 @@ package dev.mirrorpo.learning.objectives;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 import dev.mirrorpo.envs.BatchPolicy;
 import dev.mirrorpo.envs.Rollouts;
 import dev.mirrorpo.envs.Step;
 import dev.mirrorpo.envs.Task;
 import dev.mirrorpo.envs.Tasks;
 import dev.mirrorpo.envs.VecEnv;
+import dev.mirrorpo.learning.nn.GradientTape;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
 import dev.mirrorpo.learning.policy.PolicyArchitecture;
 import java.util.ArrayList;
@@ -106,17 +105,16 @@ class RealTrajectoriesTest {
   /** Per-step means a of every trajectory under {@code policy}, checking ORPO on consecutive pairs. */
   private float[] checkOrpo(GaussianPolicy policy) {
     int obs = HOPPER.observationSize();
-    int act = HOPPER.actionSize();
     int rows = observations.length / obs;
     Objective orpo = Objectives.create("orpo", Map.of());
     try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
       NDArray x = manager.create(policy.normalizer().normalize(observations), new Shape(rows, obs));
-      NDArray a = manager.create(actions, new Shape(rows, act));
       float[] means;
       float[] logOdds;
       float loss;
-      try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-        TrajectoryLikelihood.LogLikelihoods all = new TrajectoryLikelihood().of(policy, x, a, lengths);
+      try (GradientTape tape = GradientTape.record()) {
+        TrajectoryLikelihood.Evaluation likelihoods = new TrajectoryLikelihood().of(policy, x, actions, lengths);
+        TrajectoryLikelihood.LogLikelihoods all = likelihoods.logLikelihoods();
         means = all.mean().toFloatArray();
         logOdds = Orpo.logOdds(all.mean()).toFloatArray();
         // Trajectory 2k is the chosen side of pair k, 2k + 1 the rejected one.
@@ -131,7 +129,8 @@ class RealTrajectoriesTest {
             all.mean().get(rejected), lengthArray.get(chosen), lengthArray.get(rejected), null);
         NDArray batchLoss = orpo.loss(batch);
         loss = batchLoss.getFloat();
-        collector.backward(batchLoss);
+        tape.backward(batchLoss);
+        likelihoods.backpropagate(tape);
       }
       assertTrue(Float.isFinite(loss), "ORPO loss " + loss);
       for (int i = 0; i < EPISODES; i++) {

@@ -4,11 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
+import dev.mirrorpo.learning.nn.GradientTape;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
 import dev.mirrorpo.learning.policy.PolicyArchitecture;
 import java.util.ArrayList;
@@ -19,7 +18,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The box-mass likelihood and its log-space helpers against double-precision integration. */
+/**
+ * The box-mass likelihood (its Java values and hand-written derivatives, and the float32 autograd reference
+ * with its log-space helpers) against double-precision integration.
+ */
 class TrajectoryLikelihoodTest {
   private NDManager manager;
 
@@ -62,7 +64,7 @@ class TrajectoryLikelihoodTest {
   @Test
   void logNormalCdfMatchesIntegrationFromTheFarLowerTailToTheUpperTail() {
     double[] zs = {-40, -25, -12.5, -8, -5, -3.3, -1, -0.25, 0, 0.4, 1.7, 3, 5, 8};
-    float[] logCdf = apply(LogSpace::logNormalCdf, zs);
+    float[] logCdf = apply(AutogradLikelihood::logNormalCdf, zs);
     for (int i = 0; i < zs.length; i++) {
       double expected = NormalMass.logCdf(zs[i]);
       // The erfc fit's fractional error (1.2e-7) plus float32 rounding of values near −800.
@@ -82,16 +84,30 @@ class TrajectoryLikelihoodTest {
     }
   }
 
-  private float[] logBoxMasses(Box[] boxes) {
-    float[] masses = new float[boxes.length];
-    for (int i = 0; i < boxes.length; i++) {
-      Box box = boxes[i];
-      NDArray mean = manager.create(new float[] {(float) box.mean()}, new Shape(1, 1));
-      NDArray logStd = manager.create(new float[] {(float) Math.log(box.sigma())}, new Shape(1, 1));
-      NDArray action = manager.create(new float[] {(float) box.action()}, new Shape(1, 1));
-      masses[i] = TrajectoryLikelihood.logBoxMass(mean, logStd, action, box.halfWidth()).getFloat(0, 0);
+  /** BoxMass at float32 inputs, as the trainer calls it: {log P, ∂/∂μ, ∂/∂log σ}. */
+  private static double[] javaBoxMass(Box box) {
+    float logStd = (float) Math.log(box.sigma());
+    double inverseStd = StrictMath.exp(-logStd);
+    double[] derivatives = new double[2];
+    double logMass = BoxMass.logMass((float) box.action(), (float) box.mean(), inverseStd,
+        box.halfWidth() * inverseStd, StrictMath.log(2 * box.halfWidth()) - logStd, derivatives);
+    return new double[] {logMass, derivatives[0], derivatives[1]};
+  }
+
+  /** The float32 autograd reference: {log P, ∂/∂μ, ∂/∂log σ}. */
+  private double[] autogradBoxMass(Box box) {
+    NDArray mean = manager.create(new float[] {(float) box.mean()}, new Shape(1, 1));
+    NDArray logStd = manager.create(new float[] {(float) Math.log(box.sigma())}, new Shape(1, 1));
+    mean.setRequiresGradient(true);
+    logStd.setRequiresGradient(true);
+    float logMass;
+    try (GradientTape tape = GradientTape.record()) {
+      NDArray value = AutogradLikelihood.logBoxMass(mean, logStd,
+          manager.create(new float[] {(float) box.action()}, new Shape(1, 1)), box.halfWidth());
+      logMass = value.getFloat(0, 0);
+      tape.backward(value.sum());
     }
-    return masses;
+    return new double[] {logMass, mean.getGradient().getFloat(0, 0), logStd.getGradient().getFloat(0, 0)};
   }
 
   private static double reference(Box box) {
@@ -115,75 +131,73 @@ class TrajectoryLikelihoodTest {
         }
       }
     }
-    Box[] all = boxes.toArray(Box[]::new);
-    float[] masses = logBoxMasses(all);
     int narrow = 0;
-    for (int i = 0; i < all.length; i++) {
-      Box box = all[i];
-      narrow += box.w() * Math.max(1, Math.abs(box.z())) < TrajectoryLikelihood.NARROW_BOX ? 1 : 0;
+    for (Box box : boxes) {
+      narrow += box.w() * Math.max(1, Math.abs(box.z())) < BoxMass.NARROW_BOX ? 1 : 0;
       double expected = reference(box);
-      assertTrue(Float.isFinite(masses[i]) && masses[i] <= 0, box + ": " + masses[i]);
-      assertEquals(expected, masses[i], 3e-6 * Math.max(1, Math.abs(expected)), box.toString());
+      double java = javaBoxMass(box)[0];
+      float autograd = (float) autogradBoxMass(box)[0];
+      assertTrue(Double.isFinite(java) && java <= 0, box + ": " + java);
+      assertEquals(expected, java, 3e-6 * Math.max(1, Math.abs(expected)), box.toString());
+      assertTrue(Float.isFinite(autograd) && autograd <= 0, box + ": " + autograd);
+      assertEquals(expected, autograd, 3e-6 * Math.max(1, Math.abs(expected)), box + " (autograd reference)");
     }
-    assertTrue(narrow > 10 && narrow < all.length - 10, "both formulas are exercised: " + narrow + " narrow boxes");
+    assertTrue(narrow > 10 && narrow < boxes.size() - 10, "both formulas are exercised: " + narrow + " narrow boxes");
   }
 
   @Test
-  void actionsFarInTheTailsGiveFiniteLikelihoodsAndGradients() {
+  void actionsFarInTheTailsGiveFiniteLikelihoodsAndDerivatives() {
     double sigma = Math.exp(-3);
     double[] deviations = {8, 20, 100, 1000, 10_000};
-    float[] actions = new float[deviations.length];
     for (int i = 0; i < deviations.length; i++) {
-      actions[i] = (float) (0.2 + (i % 2 == 0 ? 1 : -1) * deviations[i] * sigma);
+      Box box = new Box(0.2 + (i % 2 == 0 ? 1 : -1) * deviations[i] * sigma, 0.2, sigma, 0.1);
+      double[] java = javaBoxMass(box);
+      double expected = reference(box);
+      assertEquals(expected, java[0], 3e-6 * Math.abs(expected), deviations[i] + "σ");
+      double[] expectedDerivatives = finiteDifferences(box);
+      assertEquals(expectedDerivatives[0], java[1], 1e-3 * Math.abs(expectedDerivatives[0]), deviations[i] + "σ ∂/∂μ");
+      assertEquals(expectedDerivatives[1], java[2], 1e-3 * Math.abs(expectedDerivatives[1]),
+          deviations[i] + "σ ∂/∂log σ");
     }
-    NDArray mean = manager.full(new Shape(deviations.length, 1), 0.2f);
-    NDArray logStd = manager.create(new float[] {(float) Math.log(sigma)}, new Shape(1, 1));
-    mean.setRequiresGradient(true);
-    logStd.setRequiresGradient(true);
-    float[] masses;
-    try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-      NDArray logMass = TrajectoryLikelihood.logBoxMass(mean, logStd,
-          manager.create(actions, new Shape(deviations.length, 1)), 0.1);
-      masses = logMass.toFloatArray();
-      collector.backward(logMass.sum());
-    }
-    for (int i = 0; i < deviations.length; i++) {
-      assertTrue(Float.isFinite(masses[i]), deviations[i] + "σ: " + masses[i]);
-      double expected = NormalMass.logBoxMass(actions[i], 0.2f, Math.exp((float) Math.log(sigma)), 0.1);
-      assertEquals(expected, masses[i], 3e-6 * Math.abs(expected), deviations[i] + "σ");
-    }
-    for (float g : mean.getGradient().toFloatArray()) {
-      assertTrue(Float.isFinite(g) && g != 0, "∂/∂μ " + g);
-    }
-    assertTrue(Float.isFinite(logStd.getGradient().getFloat(0, 0)));
+  }
+
+  /** Central differences of the integrated log mass with respect to μ and log σ: {∂/∂μ, ∂/∂log σ}. */
+  private static double[] finiteDifferences(Box box) {
+    double step = 1e-5;
+    double byMean = (NormalMass.logBoxMass(box.action(), box.mean() + step, box.sigma(), box.halfWidth())
+        - NormalMass.logBoxMass(box.action(), box.mean() - step, box.sigma(), box.halfWidth())) / (2 * step);
+    double byLogStd = (NormalMass.logBoxMass(box.action(), box.mean(), box.sigma() * Math.exp(step), box.halfWidth())
+        - NormalMass.logBoxMass(box.action(), box.mean(), box.sigma() * Math.exp(-step), box.halfWidth()))
+        / (2 * step);
+    return new double[] {byMean, byLogStd};
   }
 
   @Test
-  void boxMassGradientsMatchFiniteDifferencesOfTheIntegral() {
-    // Wide, narrow, straddling the mean and in the tail; μ and log σ are what the policy trains.
+  void boxMassDerivativesMatchFiniteDifferencesOfTheIntegralAndAutograd() {
+    // Wide, narrow, straddling the mean, in the tail, and on the narrow formula's side of its threshold;
+    // μ and log σ are what the policy trains.
     Box[] boxes = {
       new Box(0.35, 0.1, 0.3, 0.1), new Box(-0.9, 0.2, 0.15, 0.1), new Box(0.5, 0.52, 0.05, 0.1),
-      new Box(0.4, -0.3, 1.5, 0.1), new Box(0.02, 0.0, 3.0, 0.1)
+      new Box(0.4, -0.3, 1.5, 0.1), new Box(0.02, 0.0, 3.0, 0.1), new Box(0.3, 0.1, 5.0, 0.1),
+      new Box(-2.0, 0.4, 4.0, 0.1), new Box(1.1, -0.2, 0.02, 0.1), new Box(0.1, 0.1, 0.5, 0.1),
+      new Box(0.6, 0.1, 2.05, 0.1)
     };
+    int narrow = 0;
     for (Box box : boxes) {
-      NDArray mean = manager.create(new float[] {(float) box.mean()}, new Shape(1, 1));
-      NDArray logStd = manager.create(new float[] {(float) Math.log(box.sigma())}, new Shape(1, 1));
-      mean.setRequiresGradient(true);
-      logStd.setRequiresGradient(true);
-      try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-        collector.backward(TrajectoryLikelihood.logBoxMass(mean, logStd,
-            manager.create(new float[] {(float) box.action()}, new Shape(1, 1)), box.halfWidth()).sum());
-      }
-      double step = 1e-5;
-      double byMean = (NormalMass.logBoxMass(box.action(), box.mean() + step, box.sigma(), box.halfWidth())
-          - NormalMass.logBoxMass(box.action(), box.mean() - step, box.sigma(), box.halfWidth())) / (2 * step);
-      double byLogStd = (NormalMass.logBoxMass(box.action(), box.mean(), box.sigma() * Math.exp(step), box.halfWidth())
-          - NormalMass.logBoxMass(box.action(), box.mean(), box.sigma() * Math.exp(-step), box.halfWidth()))
-          / (2 * step);
-      assertEquals(byMean, mean.getGradient().getFloat(0, 0), 1e-3 * Math.max(1, Math.abs(byMean)), box + " ∂/∂μ");
-      assertEquals(byLogStd, logStd.getGradient().getFloat(0, 0), 1e-3 * Math.max(1, Math.abs(byLogStd)),
-          box + " ∂/∂log σ");
+      narrow += box.w() * Math.max(1, Math.abs(box.z())) < BoxMass.NARROW_BOX ? 1 : 0;
+      double[] exact = finiteDifferences(box);
+      double byMean = exact[0];
+      double byLogStd = exact[1];
+      double[] java = javaBoxMass(box);
+      double[] autograd = autogradBoxMass(box);
+      // Finite differences of the exact mass: the erfc fit's error and the midpoint rule's stay below 1e-3.
+      assertEquals(byMean, java[1], 1e-3 * Math.max(1, Math.abs(byMean)), box + " ∂/∂μ");
+      assertEquals(byLogStd, java[2], 1e-3 * Math.max(1, Math.abs(byLogStd)), box + " ∂/∂log σ");
+      // Autograd differentiates the same formula in float32.
+      assertEquals(autograd[1], java[1], 1e-4 * Math.max(1, Math.abs(autograd[1])), box + " ∂/∂μ vs autograd");
+      assertEquals(autograd[2], java[2], 1e-4 * Math.max(1, Math.abs(autograd[2])), box + " ∂/∂log σ vs autograd");
     }
+    assertTrue(narrow >= 2 && narrow <= boxes.length - 2, "both formulas are exercised: " + narrow + " narrow boxes");
   }
 
   @Test
@@ -211,11 +225,13 @@ class TrajectoryLikelihoodTest {
       TrajectoryLikelihood likelihood = new TrajectoryLikelihood(0.1);
       TrajectoryLikelihood.LogLikelihoods result;
       float[] likelihoods;
-      try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-        result = likelihood.of(policy, manager.create(observations, new Shape(rows, obs)),
-            manager.create(actions, new Shape(rows, act)), lengths);
+      try (GradientTape tape = GradientTape.record()) {
+        TrajectoryLikelihood.Evaluation evaluation = likelihood.of(policy,
+            manager.create(observations, new Shape(rows, obs)), actions, lengths);
+        result = evaluation.logLikelihoods();
         likelihoods = result.likelihood().toFloatArray();
-        collector.backward(result.mean().sum());
+        tape.backward(result.mean().sum());
+        evaluation.backpropagate(tape);
       }
 
       GaussianPolicy.Distribution distribution = policy.distributionOfNormalized(observations);
@@ -252,7 +268,7 @@ class TrajectoryLikelihoodTest {
     PolicyArchitecture architecture = PolicyArchitecture.gaussianMlp(3, 2);
     try (GaussianPolicy policy = GaussianPolicy.initialize(architecture, 1)) {
       NDArray observations = manager.zeros(new Shape(4, 3));
-      NDArray actions = manager.zeros(new Shape(4, 2));
+      float[] actions = new float[4 * 2];
       IllegalArgumentException rows = assertThrows(IllegalArgumentException.class,
           () -> new TrajectoryLikelihood().of(policy, observations, actions, new int[] {2, 3}));
       assertTrue(rows.getMessage().contains("summing to 5"), rows.getMessage());
