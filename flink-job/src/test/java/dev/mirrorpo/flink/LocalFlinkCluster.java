@@ -117,8 +117,23 @@ final class LocalFlinkCluster implements AutoCloseable {
     return state;
   }
 
+  /**
+   * Records written, per TaskManager, by the job's vertex whose name contains {@code step}, once they add up to
+   * {@code total} (or after 30 s, as they are then). The REST API serves metrics from a store it refreshes
+   * every few seconds, so right after a job ended they may still be a running job's counts.
+   */
+  Map<String, Long> recordsWrittenByTaskManager(String job, String step, long total) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    Map<String, Long> written = recordsWrittenByTaskManager(job, step);
+    while (written.values().stream().mapToLong(Long::longValue).sum() != total && System.nanoTime() < deadline) {
+      Thread.sleep(1000);
+      written = recordsWrittenByTaskManager(job, step);
+    }
+    return written;
+  }
+
   /** Records written, per TaskManager, by the job's vertex whose name contains {@code step}. */
-  Map<String, Long> recordsWrittenByTaskManager(String job, String step) {
+  private Map<String, Long> recordsWrittenByTaskManager(String job, String step) {
     for (JsonNode vertex : get("/jobs/" + job).path("vertices")) {
       if (vertex.path("name").asText().contains(step)) {
         Map<String, Long> read = new HashMap<>();

@@ -87,7 +87,8 @@ class SessionClusterTest {
 
   @Test
   @Order(1)
-  void aDatasetThenAnEsGenerationAsTheSecondJobGiveTheDirectRunnersRowsWithBatchesOnBothTaskManagersAndOnLocal() {
+  void aDatasetThenAnEsGenerationAsTheSecondJobGiveTheDirectRunnersRowsWithBatchesOnBothTaskManagersAndOnLocal()
+      throws InterruptedException {
     Path direct = generate(preset, work.resolve("direct-dataset"), "--runner=DirectRunner");
     Path clustered = generate(preset, work.resolve("cluster-dataset"), onTheCluster());
     assertEquals(TestDatasets.rows(direct), TestDatasets.rows(clustered), "dataset rows on the cluster");
@@ -102,7 +103,7 @@ class SessionClusterTest {
     // depends on which slot asked first and is the benchmark's to report; that a slot takes a batch only
     // when it is free is the next test's.
     Map<String, Long> candidates = cluster.recordsWrittenByTaskManager(cluster.lastJob(),
-        "TrainAndEvaluateCandidates/TrainAndEvaluateBatches");
+        "TrainAndEvaluateCandidates/TrainAndEvaluateBatches", 16);
     assertEquals(Set.of("taskmanager-1", "taskmanager-2"), candidates.keySet(), "TaskManagers of the training step");
     assertEquals(16L, candidates.values().stream().mapToLong(Long::longValue).sum(), "candidates trained");
 
