@@ -1,6 +1,7 @@
 package dev.mirrorpo.cli;
 
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * What a command stopped by Ctrl-C (or any signal that lets the JVM shut down) leaves, and how to go on: the
@@ -11,13 +12,19 @@ final class Interruption {
 
   /** The consequence of stopping the command that {@code args} ran, as the end of a sentence. */
   static String whatIsKept(String[] args) {
-    String command = Arrays.stream(args).filter(arg -> !arg.startsWith("-")).findFirst().orElse("");
+    List<String> words = Arrays.stream(args).filter(arg -> !arg.startsWith("-")).limit(2).toList();
+    String command = String.join(" ", words);
+    if (command.startsWith("evolve")) {
+      return "finished generations are kept; rerun the same command to resume from the last one";
+    }
+    if (command.startsWith("benchmark")) {
+      return "results of finished datasets are kept; rerun the same command to train the rest";
+    }
     return switch (command) {
-      case "evolve" -> "finished generations are kept; rerun the same command to resume from the last one";
-      case "benchmark" -> "results of finished datasets are kept; rerun the same command to train the rest";
-      case "dataset" -> "no dataset was written, and a dataset already in --out is as it was; rerun the same command";
-      case "agents" -> "agents train keeps its last checkpoint beside --out; rerun the same command to resume from it";
-      default -> "nothing was lost that had been written";
+      case "dataset generate" -> "no dataset was written, and a dataset already in --out is as it was; rerun the"
+          + " same command";
+      case "agents train" -> "the last checkpoint beside --out is kept; rerun the same command to resume from it";
+      default -> "nothing that had been written was lost";
     };
   }
 }
