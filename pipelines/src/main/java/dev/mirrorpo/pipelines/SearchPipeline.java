@@ -141,7 +141,7 @@ public final class SearchPipeline {
         options.getRunner().getSimpleName());
     progress.flush();
     while (state.generation() < generations) {
-      state = generation(options, run, config, es, state, settings, dataset, baseline, generations, task, progress);
+      state = generation(options, run, config, es, state, settings, dataset, baseline, generations, progress);
       mlflow.sync(run);
     }
     mlflow.finish(run);
@@ -218,8 +218,7 @@ public final class SearchPipeline {
   }
 
   private static EsState generation(Options options, SearchRun run, SearchConfig config, OpenAiEs es, EsState state,
-      CellSettings settings, Path dataset, SearchRun.Baseline baseline, int generations, String task,
-      PrintWriter progress) {
+      CellSettings settings, Path dataset, SearchRun.Baseline baseline, int generations, PrintWriter progress) {
     int g = state.generation();
     run.clearGeneration(g);
     Path directory = run.generationDirectory(g);
@@ -251,7 +250,8 @@ public final class SearchPipeline {
     if (next.best() != null) {
       EsState.Best best = next.best();
       SearchRun.write(run.file(SearchRun.BEST), BestObjective.of(config, best,
-          run.candidate(best.generation(), best.pairIndex(), best.sign()).getPolicySha256(), task));
+          run.candidate(best.generation(), best.pairIndex(), best.sign()).getPolicySha256(),
+          settings.evaluationTask()));
     }
     FitnessPlot.write(run.summaries(g + 1), baseline, run.file(SearchRun.FITNESS_PLOT));
     next.write(run.file(SearchRun.STATE));
