@@ -23,11 +23,11 @@ final class PipelineRuns {
    * @param counter the Beam counter (namespace class and name) that counts finished units
    * @param pipelineName names the pipeline in messages ("the NAME pipeline failed (cause); CONSEQUENCE")
    * @param consequence what a failure leaves behind and what to do about it
+   * @throws IllegalArgumentException a worker's refusal of data it cannot see ({@link FlinkRefusalWatch})
    * @throws IllegalStateException if the pipeline failed or did not finish
    */
   static void runToEnd(Pipeline pipeline, PipelineOptions options, String what, String unit, long total,
       Class<?> counterNamespace, String counter, String pipelineName, String consequence, PrintWriter progress) {
-    FlinkSessionCluster.requireWorkerPaths(options);
     // Beam's default job name is made once per options object, so every generation of a search would
     // show under the same name in the Flink web UI; the label says which job it is.
     options.setJobName("mirrorpo " + what);
@@ -35,7 +35,9 @@ final class PipelineRuns {
     if (direct) {
       options.as(DirectOptions.class).setBlockOnRun(false);
     }
-    PipelineResult.State state;
+    PipelineResult.State state = null;
+    RuntimeException failure = null;
+    String refusal;
     try (FlinkRefusalWatch watch = FlinkSessionCluster.watchForRefusals(options)) {
       try {
         PipelineResult result = pipeline.run();
@@ -48,15 +50,17 @@ final class PipelineRuns {
           state = result.waitUntilFinish();
         }
       } catch (RuntimeException e) {
-        if (watch != null && watch.refusal() != null) {
-          throw new IllegalArgumentException(watch.refusal() + "; " + consequence, e);
-        }
-        throw new IllegalStateException("the " + pipelineName + " pipeline failed (" + DatasetPipeline.rootCause(e)
-            + "); " + consequence, e);
+        failure = e;
       }
-      if (watch != null && watch.refusal() != null) {
-        throw new IllegalArgumentException(watch.refusal() + "; " + consequence);
-      }
+      refusal = watch == null ? null : watch.refusal();
+    }
+    // A job the watch cancelled may end in an exception or in state CANCELLED: the worker's refusal says why.
+    if (refusal != null) {
+      throw new IllegalArgumentException(refusal + "; " + consequence, failure);
+    }
+    if (failure != null) {
+      throw new IllegalStateException("the " + pipelineName + " pipeline failed (" + DatasetPipeline.rootCause(failure)
+          + "); " + consequence, failure);
     }
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("the " + pipelineName + " pipeline ended in state " + state + "; " + consequence);
