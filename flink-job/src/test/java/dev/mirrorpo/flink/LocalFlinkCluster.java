@@ -3,7 +3,7 @@ package dev.mirrorpo.flink;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorpo.pipelines.FlinkSessionCluster;
-import dev.mirrorpo.pipelines.ServiceScripts;
+import dev.mirrorpo.tracking.ServiceScripts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -12,6 +12,7 @@ import dev.mirrorpo.pipelines.FlinkSessionCluster;
 import dev.mirrorpo.pipelines.PreferenceDatasets;
 import dev.mirrorpo.pipelines.SearchPipeline;
 import dev.mirrorpo.pipelines.TestDatasets;
+import dev.mirrorpo.runs.Origin;
 import dev.mirrorpo.schemas.CandidateFitness;
 import dev.mirrorpo.transforms.datasets.DatasetManifest;
 import dev.mirrorpo.transforms.io.ParquetRows;
@@ -289,8 +290,8 @@ class SessionClusterTest {
     return out;
   }
 
-  private static DatasetPipeline.Origin origin() {
-    return new DatasetPipeline.Origin("test", "unknown", "now");
+  private static Origin origin() {
+    return new Origin("test", "unknown", "now");
   }
 
   /** Generation 0's rows without their timings, in candidate order. */

@@ -1,11 +1,20 @@
 package dev.mirrorpo.pipelines;
 
+import dev.mirrorpo.config.BenchmarkConfig;
+import dev.mirrorpo.config.DatasetConfig;
 import dev.mirrorpo.learning.data.Quality;
 import dev.mirrorpo.learning.io.AtomicFiles;
 import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.objectives.Objectives;
+import dev.mirrorpo.report.BenchmarkTable;
+import dev.mirrorpo.runs.BenchmarkDataset;
+import dev.mirrorpo.runs.BenchmarkSummaryJson;
+import dev.mirrorpo.runs.DiscoveredObjectives;
+import dev.mirrorpo.runs.Origin;
 import dev.mirrorpo.schemas.BenchmarkResult;
+import dev.mirrorpo.tracking.MlflowLog;
+import dev.mirrorpo.tracking.MlflowTracking;
 import dev.mirrorpo.transforms.benchmark.BenchmarkCell;
 import dev.mirrorpo.transforms.benchmark.DiscoveredObjective;
 import dev.mirrorpo.transforms.benchmark.TrainAndEvaluateCells;
@@ -43,7 +52,6 @@ public final class BenchmarkPipeline {
   /** What the results files hold, for messages. */
   private static final String RESULT_ROWS = "benchmark results";
   static final String DATASETS = "datasets";
-  static final String SUMMARY = "benchmark.json";
 
   private BenchmarkPipeline() {}
 
@@ -91,13 +99,6 @@ public final class BenchmarkPipeline {
     return RunnerOptions.parse(Options.class, beamArgs);
   }
 
-  /** A dataset of the benchmark: its column name, directory, manifest and the manifest's SHA-256. */
-  record Dataset(String name, Path directory, DatasetManifest manifest, String manifestSha256) {
-    String task() {
-      return manifest.config().task();
-    }
-  }
-
   /** What a finished benchmark wrote. */
   public record Summary(Path out, Map<String, BenchmarkTable> tables, List<BenchmarkResult> results,
       String mlflowUri, int runsLogged) {
@@ -114,7 +115,7 @@ public final class BenchmarkPipeline {
    * @throws IllegalArgumentException with one message for bad input
    * @throws IllegalStateException if a pipeline failed (results of finished datasets stay)
    */
-  public static Summary run(Options options, String[] beamArgs, DatasetPipeline.Origin origin, PrintWriter progress) {
+  public static Summary run(Options options, String[] beamArgs, Origin origin, PrintWriter progress) {
     if (options.getConfig() == null || options.getOut() == null) {
       throw new IllegalArgumentException("a benchmark needs a preset (--config) and an output directory (--out)");
     }
@@ -123,7 +124,7 @@ public final class BenchmarkPipeline {
     }
   }
 
-  private static Summary runLocked(Options options, String[] beamArgs, DatasetPipeline.Origin origin,
+  private static Summary runLocked(Options options, String[] beamArgs, Origin origin,
       PrintWriter progress) {
     Path configFile = Path.of(options.getConfig());
     BenchmarkConfig config = BenchmarkConfig.load(configFile);
@@ -138,12 +139,12 @@ public final class BenchmarkPipeline {
     discovered.forEach(objective -> tableRows.add(objective.label()));
     Path out = Path.of(options.getOut());
 
-    List<Dataset> datasets = options.getDatasets() != null
+    List<BenchmarkDataset> datasets = options.getDatasets() != null
         ? givenDatasets(options.getDatasets())
         : madeDatasets(config, configFile, out, beamArgs, origin, progress);
     Set<String> tasks = new HashSet<>();
     DatasetConfig preset = DatasetConfig.load(configFile);
-    for (Dataset dataset : datasets) {
+    for (BenchmarkDataset dataset : datasets) {
       preset.requireTask(dataset.task(), "dataset " + dataset.directory());
       tasks.add(dataset.task());
     }
@@ -155,7 +156,7 @@ public final class BenchmarkPipeline {
     List<BenchmarkResult> results = new ArrayList<>();
     MlflowLog mlflow = MlflowLog.open(MlflowTracking.resolveUri(options.getMlflowUri()), progress);
     int logged = 0;
-    for (Dataset dataset : datasets) {
+    for (BenchmarkDataset dataset : datasets) {
       List<BenchmarkCell> cells = cells(config, algorithms, discovered, seeds, dataset);
       CellSettings settings = config.training().cellSettings(dataset.task());
       Path resultsDirectory = out.resolve(RESULTS).resolve(dataset.name());
@@ -171,14 +172,14 @@ public final class BenchmarkPipeline {
     }
 
     Map<String, BenchmarkTable> tables = new LinkedHashMap<>();
-    List<String> columns = datasets.stream().map(Dataset::name).toList();
+    List<String> columns = datasets.stream().map(BenchmarkDataset::name).toList();
     for (String task : tasks.stream().sorted().toList()) {
       BenchmarkTable table = BenchmarkTable.of(task, tableRows, columns, results);
       tables.put(task, table);
       AtomicFiles.writeString(out.resolve("table-" + task + ".md"), table.markdown());
       AtomicFiles.writeString(out.resolve("table-" + task + ".csv"), table.csv());
     }
-    AtomicFiles.writeString(out.resolve(SUMMARY), BenchmarkSummaryJson.of(config, tableRows, discovered, seeds,
+    AtomicFiles.writeString(out.resolve(BenchmarkSummaryJson.FILE), BenchmarkSummaryJson.of(config, tableRows, discovered, seeds,
         datasets, origin, options.getRunner().getSimpleName()));
     return new Summary(out, tables, results, mlflow.uri(), logged);
   }
@@ -201,7 +202,7 @@ public final class BenchmarkPipeline {
     return Arrays.stream(list.split(",")).map(String::strip).filter(s -> !s.isEmpty()).map(Path::of).toList();
   }
 
-  private static List<Dataset> givenDatasets(String list) {
+  private static List<BenchmarkDataset> givenDatasets(String list) {
     List<Path> directories = paths(list);
     List<DatasetManifest> manifests = new ArrayList<>();
     for (Path directory : directories) {
@@ -210,20 +211,20 @@ public final class BenchmarkPipeline {
     // Columns are named by quality, unless two datasets share one (noisy 0.1 and 0.2): then by directory.
     Set<String> qualities = new HashSet<>();
     boolean unique = manifests.stream().allMatch(m -> qualities.add(m.config().quality()));
-    List<Dataset> datasets = new ArrayList<>();
+    List<BenchmarkDataset> datasets = new ArrayList<>();
     for (int i = 0; i < directories.size(); i++) {
       Path directory = directories.get(i);
       String name = unique ? manifests.get(i).config().quality() : directory.toAbsolutePath().normalize()
           .getFileName().toString();
-      datasets.add(new Dataset(name, directory, manifests.get(i),
+      datasets.add(new BenchmarkDataset(name, directory, manifests.get(i),
           Sha256.ofFile(PreferenceDatasets.manifestFile(directory))));
     }
     return datasets;
   }
 
   /** The preset's qualities under OUT/datasets/QUALITY, generated unless a finished one is there. */
-  private static List<Dataset> madeDatasets(BenchmarkConfig config, Path configFile, Path out, String[] beamArgs,
-      DatasetPipeline.Origin origin, PrintWriter progress) {
+  private static List<BenchmarkDataset> madeDatasets(BenchmarkConfig config, Path configFile, Path out, String[] beamArgs,
+      Origin origin, PrintWriter progress) {
     List<String> directories = new ArrayList<>();
     for (Quality quality : config.qualities()) {
       Path directory = out.resolve(DATASETS).resolve(quality.label());
@@ -239,7 +240,7 @@ public final class BenchmarkPipeline {
    * discovered objective is retrained here with seeds its search did not use (docs/search.md).
    */
   static List<BenchmarkCell> cells(BenchmarkConfig config, List<String> algorithms,
-      List<DiscoveredObjective> discovered, int seeds, Dataset dataset) {
+      List<DiscoveredObjective> discovered, int seeds, BenchmarkDataset dataset) {
     String name = dataset.name();
     String path = dataset.directory().toString();
     String sha256 = dataset.manifestSha256();
@@ -284,7 +285,7 @@ public final class BenchmarkPipeline {
     return rows;
   }
 
-  private static List<BenchmarkResult> trainAndEvaluate(Options options, Dataset dataset, List<BenchmarkCell> cells,
+  private static List<BenchmarkResult> trainAndEvaluate(Options options, BenchmarkDataset dataset, List<BenchmarkCell> cells,
       CellSettings settings, Path resultsDirectory, PrintWriter progress) {
     Pipeline pipeline = Pipeline.create(options);
     pipeline

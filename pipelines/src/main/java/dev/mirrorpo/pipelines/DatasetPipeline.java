@@ -1,6 +1,6 @@
 package dev.mirrorpo.pipelines;
 
-import dev.mirrorpo.learning.NumericEnvironment;
+import dev.mirrorpo.config.DatasetConfig;
 import dev.mirrorpo.learning.data.AgentRole;
 import dev.mirrorpo.learning.data.AgentSource;
 import dev.mirrorpo.learning.data.BradleyTerryJudge;
@@ -12,6 +12,7 @@ import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.policy.Agent;
 import dev.mirrorpo.learning.policy.AgentFile;
+import dev.mirrorpo.runs.Origin;
 import dev.mirrorpo.schemas.SchemaVersions;
 import dev.mirrorpo.transforms.datasets.DatasetManifest;
 import dev.mirrorpo.transforms.datasets.GeneratePreferencePairs;
@@ -106,24 +107,6 @@ public final class DatasetPipeline {
     boolean getOverwrite();
 
     void setOverwrite(boolean value);
-  }
-
-  /** Who asked for the dataset: the command line as typed, the code version and the time. */
-  public record Origin(String command, String gitCommit, String created) {
-    /** The provenance fields every run file records: command, git_commit, created, numerics. */
-    Map<String, Object> fields() {
-      Map<String, Object> fields = new LinkedHashMap<>();
-      fields.put("command", command);
-      fields.put("git_commit", gitCommit);
-      fields.put("created", created);
-      fields.put("numerics", numerics());
-      return fields;
-    }
-
-    /** The numeric environment of the JVM that made the artifact: pinned, or native (CPU-dependent). */
-    String numerics() {
-      return NumericEnvironment.mode();
-    }
   }
 
   /** Options from Beam arguments (--runner=..., --parallelism=...), with the runners' defaults. */

@@ -7,7 +7,6 @@ import dev.mirrorpo.transforms.datasets.DatasetManifest;
 import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
 import dev.mirrorpo.transforms.io.FileIoLeftovers;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 

@@ -1,6 +1,7 @@
 package dev.mirrorpo.pipelines;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.mirrorpo.config.SearchConfig;
 import dev.mirrorpo.learning.NumericEnvironment;
 import dev.mirrorpo.learning.es.OpenAiEs;
 import dev.mirrorpo.learning.io.AtomicFiles;
@@ -10,6 +11,8 @@ import dev.mirrorpo.learning.mpo.MpoObjective;
 import dev.mirrorpo.learning.objectives.Objective;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.learning.training.TrainerConfig;
+import dev.mirrorpo.runs.Origin;
+import dev.mirrorpo.runs.SearchRun;
 import dev.mirrorpo.schemas.CandidateFitness;
 import dev.mirrorpo.transforms.datasets.DatasetManifest;
 import dev.mirrorpo.transforms.training.CellSettings;
@@ -107,7 +110,7 @@ public final class Reproducibility {
    * @param preset the quick preset (configs/quick.yaml)
    * @param progress where the pipelines' progress lines go
    */
-  public static List<Digest> compute(Path preset, Path work, Set<String> only, DatasetPipeline.Origin origin,
+  public static List<Digest> compute(Path preset, Path work, Set<String> only, Origin origin,
       PrintWriter progress) {
     for (String name : only) {
       if (!ARTEFACTS.contains(name)) {
@@ -166,7 +169,7 @@ public final class Reproducibility {
   }
 
   /** A golden file of {@code digests} made by this JVM on this machine. */
-  public static Golden golden(List<Digest> digests, DatasetPipeline.Origin origin) {
+  public static Golden golden(List<Digest> digests, Origin origin) {
     Map<String, String> numerics = new LinkedHashMap<>();
     numerics.put(NumericEnvironment.MODE_VARIABLE, NumericEnvironment.mode());
     numerics.putAll(NumericEnvironment.pins());
@@ -213,7 +216,7 @@ public final class Reproducibility {
   }
 
   /** One generation of the quick search; the digest covers every candidate's result, not its timings. */
-  private static Digest searchGeneration(Path preset, Path dataset, Path runDirectory, DatasetPipeline.Origin origin,
+  private static Digest searchGeneration(Path preset, Path dataset, Path runDirectory, Origin origin,
       PrintWriter progress) {
     SearchPipeline.Options options = SearchPipeline.options("--runner=DirectRunner");
     options.setConfig(preset.toString());

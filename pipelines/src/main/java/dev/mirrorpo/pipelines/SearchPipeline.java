@@ -1,5 +1,7 @@
 package dev.mirrorpo.pipelines;
 
+import dev.mirrorpo.config.DatasetConfig;
+import dev.mirrorpo.config.SearchConfig;
 import dev.mirrorpo.learning.Seeds;
 import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.learning.es.OpenAiEs;
@@ -7,7 +9,15 @@ import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.learning.objectives.Objectives;
+import dev.mirrorpo.report.FitnessPlot;
+import dev.mirrorpo.report.LandscapeImage;
+import dev.mirrorpo.runs.BestObjective;
+import dev.mirrorpo.runs.GenerationSummary;
+import dev.mirrorpo.runs.Origin;
+import dev.mirrorpo.runs.SearchRun;
 import dev.mirrorpo.schemas.CandidateFitness;
+import dev.mirrorpo.tracking.MlflowTracking;
+import dev.mirrorpo.tracking.SearchMlflow;
 import dev.mirrorpo.transforms.io.FileIoLeftovers;
 import dev.mirrorpo.transforms.io.SealedFiles;
 import dev.mirrorpo.transforms.io.WriteSingleParquetFile;
@@ -89,7 +99,7 @@ public final class SearchPipeline {
    * @throws IllegalArgumentException with one message for bad input, before any training
    * @throws IllegalStateException if a generation's pipeline failed (finished generations stay)
    */
-  public static Summary run(Options options, String[] beamArgs, DatasetPipeline.Origin origin, PrintWriter progress) {
+  public static Summary run(Options options, String[] beamArgs, Origin origin, PrintWriter progress) {
     if (options.getConfig() == null || options.getOut() == null) {
       throw new IllegalArgumentException("a search needs a preset (--config) and a run directory (--out)");
     }
@@ -98,7 +108,7 @@ public final class SearchPipeline {
     }
   }
 
-  private static Summary runLocked(Options options, String[] beamArgs, DatasetPipeline.Origin origin,
+  private static Summary runLocked(Options options, String[] beamArgs, Origin origin,
       PrintWriter progress) {
     Path configFile = Path.of(options.getConfig());
     SearchConfig loaded = SearchConfig.load(configFile);
@@ -144,6 +154,10 @@ public final class SearchPipeline {
       state = generation(options, run, config, es, state, settings, dataset, baseline, generations, progress);
       mlflow.sync(run);
     }
+    if (Files.exists(run.file(SearchRun.BEST))) {
+      LandscapeImage.writeNominal(BestObjective.read(run.file(SearchRun.BEST)).objective(),
+          run.file(SearchRun.LANDSCAPE_PLOT));
+    }
     mlflow.finish(run);
     return new Summary(run.directory(), state, baseline, run.summaries(state.generation()), mlflow.uri(),
         mlflow.experiment(), mlflow.runId());
@@ -151,7 +165,7 @@ public final class SearchPipeline {
 
   /** Writes search.json for a new run; for an existing one, refuses another config or dataset. */
   private static void startOrCheck(SearchRun run, SearchConfig config, Path dataset, String manifestSha, String task,
-      DatasetPipeline.Origin origin) {
+      Origin origin) {
     Map<String, String> params = new LinkedHashMap<>(config.params());
     params.put("dataset", dataset.toAbsolutePath().normalize().toString());
     params.put("dataset_manifest_sha256", manifestSha);

@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.mpo.MpoConfig;
 import dev.mirrorpo.learning.mpo.MpoLayout;
+import dev.mirrorpo.report.BenchmarkTable;
+import dev.mirrorpo.runs.Origin;
 import dev.mirrorpo.schemas.BenchmarkResult;
+import dev.mirrorpo.tracking.MlflowLog;
+import dev.mirrorpo.tracking.MlflowServer;
+import dev.mirrorpo.tracking.MlflowTracking;
 import dev.mirrorpo.transforms.io.ParquetRows;
 import dev.mirrorpo.transforms.io.SealedFiles;
 import java.io.IOException;
@@ -76,7 +81,7 @@ class BenchmarkPipelineTest {
     options.setConfig(preset.toString());
     options.setOut(directory.toString());
     options.setMlflowUri(mlflow.uri());
-    return BenchmarkPipeline.run(options, beamArgs, new DatasetPipeline.Origin("test", "unknown", "now"),
+    return BenchmarkPipeline.run(options, beamArgs, new Origin("test", "unknown", "now"),
         new PrintWriter(log, true));
   }
 
@@ -174,7 +179,7 @@ class BenchmarkPipelineTest {
     options.setMlflowUri("http://127.0.0.1:9"); // nothing listens there: the benchmark goes on without MLflow
     StringWriter log = new StringWriter();
     BenchmarkPipeline.Summary summary = BenchmarkPipeline.run(options, new String[0],
-        new DatasetPipeline.Origin("test", "unknown", "now"), new PrintWriter(log, true));
+        new Origin("test", "unknown", "now"), new PrintWriter(log, true));
     assertTrue(log.toString().contains("not logging to MLflow"), log.toString());
     Map<String, Double> onDirect = returnsByCell(first.results().stream()
         .filter(r -> r.getDataset().toString().equals("base")).toList());
@@ -210,7 +215,7 @@ class BenchmarkPipelineTest {
     options.setOut(out.toString());
     options.setMlflowUri(mlflow.uri());
     return assertThrows(IllegalArgumentException.class, () -> BenchmarkPipeline.run(options, new String[0],
-        new DatasetPipeline.Origin("test", "unknown", "now"), new PrintWriter(new StringWriter())));
+        new Origin("test", "unknown", "now"), new PrintWriter(new StringWriter())));
   }
 
   @Test
@@ -221,7 +226,7 @@ class BenchmarkPipelineTest {
     options.setSeeds(1);
     options.setMlflowUri(mlflow.uri());
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> BenchmarkPipeline.run(options,
-        new String[0], new DatasetPipeline.Origin("test", "unknown", "now"), new PrintWriter(new StringWriter())));
+        new String[0], new Origin("test", "unknown", "now"), new PrintWriter(new StringWriter())));
     assertTrue(e.getMessage().contains("holds results of another benchmark"), e.getMessage());
   }
 
@@ -294,7 +299,7 @@ class BenchmarkPipelineTest {
     options.setAlgos("orpo");
     options.setDiscovered(discovered);
     options.setMlflowUri(mlflow.uri());
-    return BenchmarkPipeline.run(options, new String[0], new DatasetPipeline.Origin("test", "unknown", "now"),
+    return BenchmarkPipeline.run(options, new String[0], new Origin("test", "unknown", "now"),
         new PrintWriter(new StringWriter()));
   }
 

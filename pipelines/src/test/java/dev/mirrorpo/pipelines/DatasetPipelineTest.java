@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorpo.learning.data.RowsDigest;
 import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.io.Sha256;
+import dev.mirrorpo.runs.Origin;
 import dev.mirrorpo.schemas.PreferencePair;
 import dev.mirrorpo.transforms.datasets.DatasetManifest;
 import java.io.IOException;
@@ -65,7 +66,7 @@ class DatasetPipelineTest {
     options.setConfig(preset.toString());
     options.setOut(out.toString());
     options.setOverwrite(overwrite);
-    return DatasetPipeline.generate(options, new DatasetPipeline.Origin("test", "unknown", "now"),
+    return DatasetPipeline.generate(options, new Origin("test", "unknown", "now"),
         new PrintWriter(new StringWriter()));
   }
 
@@ -186,8 +187,8 @@ class DatasetPipelineTest {
     String java = System.getProperty("mirrorpo.java"); // bin/java: the pinned numeric environment
     // Flink streams rows into a file from the first one on, so the kill lands while it is being written.
     Process generation = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "dev.mirrorpo.cli.Mirrorpo", "dataset", "generate", "--config", slowPreset.toString(), "--out", out.toString(),
-        "--overwrite", "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=1")
+        PipelineProcess.class.getName(), "dataset", "--config=" + slowPreset, "--out=" + out,
+        "--overwrite=true", "--runner=FlinkRunner", "--flinkMaster=[local]", "--parallelism=1")
         .redirectErrorStream(true)
         .redirectOutput(work.resolve("killed.log").toFile())
         .start();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mirrorpo.learning.training.PairedTrajectories;
+import dev.mirrorpo.runs.Origin;
 import dev.mirrorpo.schemas.PreferencePair;
 import dev.mirrorpo.transforms.datasets.PairedTrajectoriesReader;
 import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
@@ -34,7 +35,7 @@ class PairedTrajectoriesReaderTest {
     DatasetPipeline.Options options = DatasetPipeline.options("--runner=DirectRunner", "--targetParallelism=2");
     options.setConfig(preset.toString());
     options.setOut(dataset.toString());
-    DatasetPipeline.generate(options, new DatasetPipeline.Origin("test", "unknown", "now"),
+    DatasetPipeline.generate(options, new Origin("test", "unknown", "now"),
         new PrintWriter(new StringWriter()));
   }
 

@@ -7,9 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mirrorpo.config.SearchConfig;
 import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.learning.io.DirectoryLock;
+import dev.mirrorpo.runs.GenerationSummary;
+import dev.mirrorpo.runs.Origin;
+import dev.mirrorpo.runs.SearchRun;
 import dev.mirrorpo.schemas.CandidateFitness;
+import dev.mirrorpo.tracking.MlflowServer;
+import dev.mirrorpo.tracking.MlflowTracking;
+import dev.mirrorpo.tracking.SearchMlflow;
 import dev.mirrorpo.transforms.MixedGeneration;
 import dev.mirrorpo.transforms.io.SealedFiles;
 import dev.mirrorpo.transforms.io.WriteSingleParquetFile;
@@ -74,8 +81,8 @@ class SearchPipelineTest {
     }
   }
 
-  private static DatasetPipeline.Origin origin() {
-    return new DatasetPipeline.Origin("test", "unknown", "now");
+  private static Origin origin() {
+    return new Origin("test", "unknown", "now");
   }
 
   private static SearchPipeline.Summary search(Path out, String mlflowUri, StringWriter log) {
@@ -156,9 +163,8 @@ class SearchPipelineTest {
     Path out = work.resolve("killed");
     String java = System.getProperty("mirrorpo.java"); // bin/java: the pinned numeric environment
     Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        "dev.mirrorpo.cli.Mirrorpo", "evolve",
-        "--config", preset.toString(), "--dataset", dataset.toString(), "--out", out.toString(),
-        "--mlflow-uri", mlflow.uri(), "--candidates-per-batch", "1", "--runner=DirectRunner", "--targetParallelism=2")
+        PipelineProcess.class.getName(), "evolve", "--config=" + preset, "--dataset=" + dataset, "--out=" + out,
+        "--mlflowUri=" + mlflow.uri(), "--candidatesPerBatch=1", "--runner=DirectRunner", "--targetParallelism=2")
         .redirectErrorStream(true).redirectOutput(work.resolve("killed.log").toFile()).start();
     // Kill it (SIGKILL) once generation 2 has started: generation 1 is committed, generation 2 is not.
     Path second = out.resolve("generations").resolve("00001");

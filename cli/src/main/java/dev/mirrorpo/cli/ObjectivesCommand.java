@@ -1,0 +1,215 @@
+package dev.mirrorpo.cli;
+
+import dev.mirrorpo.bench.TrainerBench;
+import dev.mirrorpo.learning.io.Directories;
+import dev.mirrorpo.learning.io.JsonLines;
+import dev.mirrorpo.learning.objectives.LossLandscape;
+import dev.mirrorpo.learning.objectives.Objective;
+import dev.mirrorpo.learning.objectives.Objectives;
+import dev.mirrorpo.report.LandscapeImage;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine;
+
+/** `mirrorpo objectives ...`: the preference-optimization objectives and their loss landscapes. */
+@Command(name = "objectives", mixinStandardHelpOptions = true,
+    description = "The preference-optimization objectives: list them, draw their loss landscapes, benchmark the"
+        + " trainer.")
+final class ObjectivesCommand {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Command(name = "list", description = "List the objectives with their hyper-parameters' defaults.")
+  int list(@Option(names = "--json", description = "One JSON line per objective.") boolean json) {
+    PrintWriter out = spec.commandLine().getOut();
+    for (String name : Objectives.names()) {
+      Objective objective = Objectives.create(name, Map.of());
+      if (json) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("algo", name);
+        fields.put("needs_reference", objective.needsReference());
+        fields.put("defaults", Objectives.defaults(name));
+        out.println(JsonLines.line(fields));
+      } else {
+        out.printf("%-24s %-9s %s%n", name, objective.needsReference() ? "two-step" : "one-step",
+            Objectives.defaults(name));
+      }
+    }
+    return 0;
+  }
+
+  @Command(name = "landscape",
+      description = {"The loss and its gradients w.r.t. log π(τ_w) and log π(τ_l) over a grid of per-step "
+          + "log-likelihoods a_w, a_l (the MPO paper's Figures 1–4).",
+          "Sums are s = a·|τ|·D for --length steps and --action-size dimensions; π_ref, where needed, sits at "
+          + "the grid centre for both sides. Gradients are total derivatives along the grid axes."})
+  int landscape(
+      @Option(names = "--algo", required = true, paramLabel = "NAME",
+          description = "Objective name (see `objectives list`).") String algo,
+      @Option(names = "--param", paramLabel = "NAME=VALUE", description = "Hyper-parameter override; repeatable.")
+          Map<String, Double> params,
+      @Option(names = "--grid", required = true, paramLabel = "FROM:TO:STEPS",
+          description = "Axis range and points per axis, e.g. -4:-0.1:61 (log-likelihoods, so TO < 0).") String grid,
+      @Option(names = "--length", defaultValue = "" + LossLandscape.NOMINAL_LENGTH, paramLabel = "STEPS",
+          description = "Nominal trajectory length |τ| (default: ${DEFAULT-VALUE}).") int length,
+      @Option(names = "--action-size", defaultValue = "" + LossLandscape.NOMINAL_ACTION_SIZE, paramLabel = "D",
+          description = "Nominal action dimensions D (default: ${DEFAULT-VALUE}, Hopper).") int actionSize,
+      @Option(names = "--json", description = "Print one JSON object: axes, loss and both gradient matrices.")
+          boolean json,
+      @Option(names = "--png", paramLabel = "FILE", description = "Write a heat map of the three matrices.") Path png) {
+    if (png != null) {
+      Directories.requireWritableFile(png, "--png");
+    }
+    Objective objective = Objectives.create(algo, params == null ? Map.of() : params);
+    GridSpec axis = GridSpec.parse(grid);
+    LossLandscape landscape =
+        LossLandscape.evaluate(objective, axis.from(), axis.to(), axis.steps(), length, actionSize);
+    if (png != null) {
+      LandscapeImage.write(objective, landscape, png);
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("algo", objective.name());
+      fields.put("params", objective.hyperParameters());
+      fields.put("needs_reference", objective.needsReference());
+      fields.put("length", length);
+      fields.put("action_size", actionSize);
+      fields.put("reference_log_likelihood", objective.needsReference() ? landscape.referenceMean() : null);
+      fields.put("grid", landscape.grid());
+      fields.put("layout", "matrix[i][j] at log_pi_chosen = grid[i], log_pi_rejected = grid[j] "
+          + "(per-step, per-dimension mean log-likelihoods)");
+      fields.put("loss", finiteOrNull(landscape.loss()));
+      fields.put("grad_log_pi_chosen", finiteOrNull(landscape.chosenGradient()));
+      fields.put("grad_log_pi_rejected", finiteOrNull(landscape.rejectedGradient()));
+      if (png != null) {
+        fields.put("png", png.toString());
+      }
+      out.println(JsonLines.line(fields));
+    } else {
+      out.printf("%s %s on a %d×%d grid over [%s, %s] (|τ| = %d, D = %d%s)%n", objective.name(),
+          objective.hyperParameters(), axis.steps(), axis.steps(), axis.from(), axis.to(), length, actionSize,
+          objective.needsReference() ? ", π_ref at " + landscape.referenceMean() : "");
+      out.printf("  loss           %s%n", range(landscape.loss()));
+      out.printf("  ∂/∂log π(τ_w)  %s%n", range(landscape.chosenGradient()));
+      out.printf("  ∂/∂log π(τ_l)  %s%n", range(landscape.rejectedGradient()));
+      if (png != null) {
+        out.printf("  heat map: %s%n", png);
+      }
+    }
+    return 0;
+  }
+
+  @Command(name = "bench",
+      description = {"Throughput of the offline trainer: trajectory steps (both sides, unpadded) per second of "
+          + "forward, backward and Adam on minibatches of 2 pairs, trained by OfflineTrainer on a dataset.",
+          "With --reference-python, the same loop written in JAX (bench/reference/) runs on the same data in "
+          + "alternating rounds, and the ratio Java / JAX of the medians is reported (docs/benchmarks.md)."})
+  int bench(
+      @Option(names = "--dataset", required = true, paramLabel = "DIR",
+          description = "Preference dataset directory, e.g. runs/datasets/quick-base.") Path dataset,
+      @Option(names = "--objective", defaultValue = "orpo", paramLabel = "NAME",
+          description = "Objective (default: ${DEFAULT-VALUE}; the JAX reference implements orpo).") String algo,
+      @Option(names = "--param", paramLabel = "NAME=VALUE", description = "Hyper-parameter override; repeatable.")
+          Map<String, Double> params,
+      @Option(names = "--seconds", defaultValue = "5", paramLabel = "S",
+          description = "Least seconds of training per measurement (default: ${DEFAULT-VALUE}).") double seconds,
+      @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
+          description = "Alternating rounds of both measurements; medians are reported (default: ${DEFAULT-VALUE}).")
+          int rounds,
+      @Option(names = "--reference-python", paramLabel = "PATH",
+          description = "Python with jax installed (make bench-reference makes .venv-bench-reference).")
+          Path referencePython,
+      @Option(names = "--reference-script", defaultValue = "bench/reference/trainer_throughput.py", paramLabel = "PATH",
+          description = "The JAX reference (default: ${DEFAULT-VALUE}).") Path referenceScript,
+      @Option(names = "--json", description = "Print one JSON line.") boolean json) {
+    Objective objective = Objectives.create(algo, params == null ? Map.of() : params);
+    TrainerBench.trainer(new TrainerBench.Settings(dataset, seconds, rounds,
+        TrainerBench.Reference.of(referencePython, referenceScript)), objective, json, spec.commandLine().getOut());
+    return 0;
+  }
+
+  @Command(name = "bench-population",
+      description = {"Population-batched training against one candidate at a time: candidate trajectory steps per "
+          + "second of K MPO candidates (ζ₀ + 0.03·ε) trained as one batched program, and of one candidate trained "
+          + "alone, on one core, in alternating rounds (docs/benchmarks.md). One line per K."})
+  int benchPopulation(
+      @Option(names = "--dataset", required = true, paramLabel = "DIR",
+          description = "Preference dataset directory, e.g. runs/datasets/quick-base.") Path dataset,
+      @Option(names = "--members", defaultValue = "2,4,8,16", split = ",", paramLabel = "K",
+          description = "Population sizes to measure (default: ${DEFAULT-VALUE}).") List<Integer> members,
+      @Option(names = "--two-step", description = "Two-step MPO (default: one-step).") boolean twoStep,
+      @Option(names = "--seconds", defaultValue = "5", paramLabel = "S",
+          description = "Least seconds of training per measurement (default: ${DEFAULT-VALUE}).") double seconds,
+      @Option(names = "--rounds", defaultValue = "3", paramLabel = "N",
+          description = "Alternating rounds; medians are reported (default: ${DEFAULT-VALUE}).") int rounds,
+      @Option(names = "--reference-python", paramLabel = "PATH",
+          description = "Python with jax installed: the same K candidates trained with jax.vmap, and one alone.")
+          Path referencePython,
+      @Option(names = "--reference-script", defaultValue = "bench/reference/population_throughput.py",
+          paramLabel = "PATH", description = "The JAX reference (default: ${DEFAULT-VALUE}).") Path referenceScript,
+      @Option(names = "--json", description = "Print JSON lines.") boolean json) {
+    TrainerBench.population(new TrainerBench.Settings(dataset, seconds, rounds,
+        TrainerBench.Reference.of(referencePython, referenceScript)), members, twoStep, json,
+        spec.commandLine().getOut());
+    return 0;
+  }
+
+
+
+
+
+
+
+
+
+  /** FROM:TO:STEPS. */
+  private record GridSpec(double from, double to, int steps) {
+    static GridSpec parse(String text) {
+      String[] parts = text.split(":");
+      try {
+        if (parts.length == 3) {
+          return new GridSpec(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]), Integer.parseInt(parts[2]));
+        }
+      } catch (NumberFormatException e) {
+        // reported below with the expected form
+      }
+      throw new IllegalArgumentException("--grid must be FROM:TO:STEPS, e.g. -4:-0.1:61, got '" + text + "'");
+    }
+  }
+
+  /** JSON has no NaN or ∞: such cells (e.g. an overflowing exponential loss) become null. */
+  private static List<List<Double>> finiteOrNull(double[][] matrix) {
+    List<List<Double>> rows = new ArrayList<>(matrix.length);
+    for (double[] row : matrix) {
+      List<Double> values = new ArrayList<>(row.length);
+      for (double value : row) {
+        values.add(Double.isFinite(value) ? value : null);
+      }
+      rows.add(values);
+    }
+    return rows;
+  }
+
+  private static String range(double[][] matrix) {
+    double min = Double.POSITIVE_INFINITY;
+    double max = Double.NEGATIVE_INFINITY;
+    int nonFinite = 0;
+    for (double[] row : matrix) {
+      for (double value : row) {
+        if (Double.isFinite(value)) {
+          min = Math.min(min, value);
+          max = Math.max(max, value);
+        } else {
+          nonFinite++;
+        }
+      }
+    }
+    return String.format("from %.4g to %.4g%s", min, max, nonFinite > 0 ? " (" + nonFinite + " non-finite cells)" : "");
+  }
+}

@@ -1,0 +1,64 @@
+package dev.mirrorpo.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.mirrorpo.runs.GenerationSummary;
+import dev.mirrorpo.runs.SearchRun;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.jfree.chart.plot.XYPlot;
+import org.jfree.data.xy.XYDataset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fitness curve plots what the generations' summaries say, against generations numbered 1..N. */
+class FitnessPlotTest {
+  private static final SearchRun.Baseline BASELINE = new SearchRun.Baseline("orpo", 150.0, 4.0, "COMPLETED");
+  /** Generation 2 (0-based 1) lost every candidate: it has no mean or maximum, but a best so far. */
+  private static final List<GenerationSummary> GENERATIONS = List.of(
+      new GenerationSummary(0, 4, 0, 120.0, 160.0, 90.0, 30.0, 0.03, 160.0, 150.0, 10),
+      new GenerationSummary(1, 4, 4, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0.02997, 160.0, 150.0, 10),
+      new GenerationSummary(2, 4, 1, 140.0, 175.5, 110.0, 25.0, 0.02994, 175.5, 150.0, 10));
+
+  private static List<Double> ys(XYDataset data, int series) {
+    List<Double> values = new ArrayList<>();
+    for (int i = 0; i < data.getItemCount(series); i++) {
+      values.add(data.getYValue(series, i));
+    }
+    return values;
+  }
+
+  @Test
+  void eachLineIsOneSummaryFieldAgainstGenerationsOneToN() {
+    XYPlot plot = FitnessPlot.chart(GENERATIONS, BASELINE).getXYPlot();
+    XYDataset data = plot.getDataset();
+    assertEquals(4, data.getSeriesCount());
+    assertEquals(List.of(FitnessPlot.MEAN, FitnessPlot.MAX, FitnessPlot.BEST_SO_FAR, "orpo (baseline)"),
+        List.of(data.getSeriesKey(0), data.getSeriesKey(1), data.getSeriesKey(2), data.getSeriesKey(3)));
+    for (int series = 0; series < 4; series++) {
+      assertEquals(3, data.getItemCount(series));
+      for (int i = 0; i < 3; i++) {
+        assertEquals(i + 1, data.getXValue(series, i), "x is the generation's number as messages and files say it");
+      }
+    }
+    assertEquals(List.of(120.0, Double.NaN, 140.0), ys(data, 0), "mean, missing where every candidate failed");
+    assertEquals(List.of(160.0, Double.NaN, 175.5), ys(data, 1));
+    assertEquals(List.of(160.0, 160.0, 175.5), ys(data, 2));
+    assertEquals(List.of(150.0, 150.0, 150.0), ys(data, 3), "the baseline is a flat reference line");
+    assertEquals("generation", plot.getDomainAxis().getLabel());
+    assertEquals("true return", plot.getRangeAxis().getLabel());
+  }
+
+  @Test
+  void theChartIsWrittenAsAPngOfTheFitnessPlotsSize(@TempDir Path directory) throws IOException {
+    Path file = directory.resolve("fitness.png");
+    FitnessPlot.write(GENERATIONS, BASELINE, file);
+    BufferedImage image = ImageIO.read(file.toFile());
+    assertEquals(FitnessPlot.WIDTH, image.getWidth());
+    assertEquals(FitnessPlot.HEIGHT, image.getHeight());
+  }
+}

@@ -1,0 +1,84 @@
+package dev.mirrorpo.runs;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.mirrorpo.config.SearchConfig;
+import dev.mirrorpo.learning.es.EsState;
+import dev.mirrorpo.learning.io.FloatCodec;
+import dev.mirrorpo.learning.mpo.MpoConfig;
+import dev.mirrorpo.learning.mpo.MpoObjective;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * best.json: the best MPO objective found so far, enough to rebuild it: the MPO options and ζ (base64
+ * float32, the layout of docs/mpo.md), with the fitness it earned, where, and the weights digest of the
+ * policy it trained there ({@code policy_sha256}) and the task of the search's dataset ({@code task}; both
+ * null in files written before they existed).
+ */
+public record BestObjective(
+    @JsonProperty("format") String format,
+    @JsonProperty("mpo") MpoConfig mpo,
+    @JsonProperty("fitness") double fitness,
+    @JsonProperty("generation") int generation,
+    @JsonProperty("pair_index") int pairIndex,
+    @JsonProperty("sign") int sign,
+    @JsonProperty("dimension") int dimension,
+    @JsonProperty("zeta_base64_float32") String zeta,
+    @JsonProperty("zeta_checksum") String checksum,
+    @JsonProperty("policy_sha256") String policySha256,
+    @JsonProperty("task") String task) {
+  public static final String FORMAT = "mirrorpo-mpo-objective";
+  private static final String WHERE = "a search writes its best objective to RUN_DIR/best.json (mirrorpo evolve"
+      + " --out RUN_DIR)";
+
+  public static BestObjective of(SearchConfig config, EsState.Best best, String policySha256, String task) {
+    return new BestObjective(FORMAT, config.mpo(), best.fitness(), best.generation(), best.pairIndex(), best.sign(),
+        best.parameters().length, FloatCodec.encode(best.parameters()), FloatCodec.checksum(best.parameters()),
+        policySha256, task);
+  }
+
+  /**
+   * Reads a best.json and checks that it rebuilds its objective.
+   *
+   * @throws IllegalArgumentException naming the file and what to do if it is missing, is not a
+   *     mirrorpo-mpo-objective, or its ζ does not fit its MPO options
+   */
+  public static BestObjective read(Path file) {
+    if (Files.isDirectory(file)) {
+      throw new IllegalArgumentException(file + " is a directory; give the best objective in it, "
+          + file.resolve(SearchRun.BEST));
+    }
+    BestObjective best;
+    try {
+      best = SearchRun.JSON.readValue(Files.readString(file), BestObjective.class);
+    } catch (NoSuchFileException e) {
+      throw new IllegalArgumentException(file + ": no such file; " + WHERE);
+    } catch (IOException e) {
+      throw notAnObjective(file, String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+    }
+    if (best == null || !FORMAT.equals(best.format())) {
+      throw notAnObjective(file, "its format is " + (best == null ? "missing" : best.format()));
+    }
+    if (best.mpo() == null || best.zeta() == null || best.checksum() == null) {
+      throw notAnObjective(file, "it lacks mpo, zeta_base64_float32 or zeta_checksum");
+    }
+    try {
+      best.objective();
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage() + "; the file was changed after the search"
+          + " wrote it: give the best.json from the search's run directory");
+    }
+    return best;
+  }
+
+  private static IllegalArgumentException notAnObjective(Path file, String why) {
+    return new IllegalArgumentException(file + " is not a " + FORMAT + " (" + why + "); " + WHERE);
+  }
+
+  /** The objective itself. */
+  public MpoObjective objective() {
+    return MpoObjective.create(mpo, FloatCodec.decode(zeta, checksum));
+  }
+}

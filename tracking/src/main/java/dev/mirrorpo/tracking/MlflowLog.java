@@ -1,0 +1,140 @@
+package dev.mirrorpo.tracking;
+
+import dev.mirrorpo.config.BenchmarkConfig;
+import dev.mirrorpo.config.SearchConfig;
+import dev.mirrorpo.learning.io.Sha256;
+import dev.mirrorpo.runs.BenchmarkDataset;
+import dev.mirrorpo.runs.Origin;
+import dev.mirrorpo.schemas.BenchmarkResult;
+import dev.mirrorpo.transforms.benchmark.BenchmarkCell;
+import dev.mirrorpo.transforms.benchmark.DiscoveredObjective;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The benchmark's view in MLflow: one run per cell (params, final return, learning curve; MLflow's source tags
+ * = the command, commit and preset), named by what it trained, under the experiment "mirrorpo-benchmark-TASK".
+ * Logging happens in the driver after a dataset's pipeline has finished, from the Parquet results, so a
+ * retried bundle never logs twice, and a rerun of the same benchmark adds nothing. An unreachable server is
+ * reported once and the benchmark goes on.
+ */
+public final class MlflowLog {
+  public static final String EXPERIMENT_PREFIX = "mirrorpo-benchmark-";
+
+  /** The MLflow experiment of a task's benchmark runs. */
+  public static String experimentName(String task) {
+    return EXPERIMENT_PREFIX + task;
+  }
+
+  private final String uri;
+  private final PrintWriter progress;
+  private MlflowTracking tracking;
+  /** The experiments whose page has been printed. */
+  private final Set<String> announced = new HashSet<>();
+
+  private MlflowLog(String uri, MlflowTracking tracking, PrintWriter progress) {
+    this.uri = uri;
+    this.tracking = tracking;
+    this.progress = progress;
+  }
+
+  public static MlflowLog open(String uri, PrintWriter progress) {
+    try {
+      return new MlflowLog(uri, MlflowTracking.connect(uri), progress);
+    } catch (IllegalStateException e) {
+      progress.println("benchmark: not logging to MLflow: " + e.getMessage() + "; the results are in Parquet, and"
+          + " rerunning the same command once MLflow is up logs them (nothing is trained again)");
+      progress.flush();
+      return new MlflowLog(uri, null, progress);
+    }
+  }
+
+  /** The server's URI if logging works, else null. */
+  public String uri() {
+    return tracking == null ? null : uri;
+  }
+
+  /**
+   * Logs the cells' runs that are not there yet; returns how many were logged now.
+   *
+   * @param discovered the benchmark's discovered objectives, whose files and MPO options their cells' runs record
+   */
+  public int log(List<BenchmarkResult> rows, BenchmarkDataset dataset, BenchmarkConfig config,
+      List<DiscoveredObjective> discovered, Origin origin, Path out) {
+    if (tracking == null) {
+      return 0;
+    }
+    int logged = 0;
+    try {
+      String experiment = tracking.experiment(experimentName(dataset.task()));
+      if (announced.add(experiment)) {
+        progress.println("benchmark: MLflow runs " + tracking.experimentPage(experiment));
+        progress.flush();
+      }
+      Map<String, DiscoveredObjective> bySha256 = new HashMap<>();
+      discovered.forEach(objective -> bySha256.put(objective.sha256(), objective));
+      for (BenchmarkResult row : rows) {
+        if (tracking.log(experiment, record(row, dataset, config, bySha256.get(row.getObjectiveSha256()), origin, out))
+            .now()) {
+          logged++;
+        }
+      }
+    } catch (RuntimeException e) {
+      progress.println("benchmark: MLflow logging stopped (" + e.getMessage() + "); the results are in Parquet, and"
+          + " rerunning the same command once MLflow is up logs them (nothing is trained again)");
+      progress.flush();
+      tracking.close();
+      tracking = null;
+    }
+    return logged;
+  }
+
+  private static MlflowTracking.RunRecord record(BenchmarkResult row, BenchmarkDataset dataset,
+      BenchmarkConfig config, DiscoveredObjective discovered, Origin origin, Path out) {
+    String cell = BenchmarkCell.key(row);
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("algorithm", row.getAlgorithm().toString());
+    params.put("dataset", row.getDataset().toString());
+    params.put("dataset_quality", dataset.manifest().config().quality());
+    params.put("dataset_path", dataset.directory().toAbsolutePath().normalize().toString());
+    params.put("dataset_pairs", Long.toString(dataset.manifest().counts().pairs()));
+    params.put("grid_point", Integer.toString(row.getGridPoint()));
+    row.getHyperParameters().forEach((k, v) -> params.put("hp." + k, Double.toString(v)));
+    if (discovered != null) {
+      params.put("discovered.file", discovered.file());
+      params.put("discovered.sha256", discovered.sha256());
+      params.putAll(SearchConfig.mpoParams(discovered.mpo()));
+    }
+    params.put("seed", Long.toString(row.getSeed()));
+    params.putAll(config.training().params());
+    params.put("config_file", config.file().toAbsolutePath().normalize().toString());
+    params.put("command", origin.command());
+    params.put("git_commit", origin.gitCommit());
+
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    metrics.put("final_return", row.getMeanReturn());
+    metrics.put("final_return_standard_error", row.getStandardError());
+    metrics.put("steps", (double) row.getSteps());
+    metrics.put("train_seconds", row.getTrainSeconds());
+    metrics.put("evaluate_seconds", row.getEvaluateSeconds());
+    Map<String, String> tags = new LinkedHashMap<>(MlflowTracking.sourceTags(origin.command(), origin.gitCommit(),
+        config.file().toAbsolutePath().normalize().toString()));
+    tags.put("mirrorpo.cell", cell);
+    tags.put("mirrorpo.status", row.getStatus().toString());
+    tags.put("mirrorpo.message", row.getMessage().toString());
+    tags.put("mirrorpo.results", out.toAbsolutePath().normalize().toString());
+    String identity = out.toAbsolutePath().normalize() + " " + row.getDatasetSha256() + " " + cell;
+    StringBuilder objective = new StringBuilder(row.getAlgorithm());
+    row.getHyperParameters().forEach((k, v) -> objective.append(' ').append(k).append('=').append(v));
+    String name = MlflowTracking.runName("benchmark", row.getTask().toString(), row.getDataset().toString(),
+        objective.toString(), row.getSeed());
+    return new MlflowTracking.RunRecord(Sha256.ofText(identity), name, params, metrics,
+        Map.of("epoch_loss", List.copyOf(row.getEpochLosses())), tags, !"COMPLETED".equals(row.getStatus().toString()));
+  }
+}
