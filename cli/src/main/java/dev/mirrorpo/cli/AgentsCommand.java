@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -26,85 +27,132 @@ import picocli.CommandLine;
 
 /** `mirrorpo agents ...`: train reference agents with PPO and evaluate agent files. */
 @Command(name = "agents", mixinStandardHelpOptions = true,
-    description = "Reference agents: train them with PPO, evaluate them.")
+    description = "Reference agents: train them with PPO, evaluate them.",
+    subcommands = AgentsCommand.Train.class)
 final class AgentsCommand {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-  @Command(name = "train", description = "Train an agent with PPO (CleanRL defaults); resumes from its checkpoint.")
-  int train(
-      @Option(names = "--env", required = true, description = "Task: hopper, ant or tla.") String envName,
-      @Option(names = "--steps", required = true, description = "Environment steps of training.") long steps,
-      @Option(names = "--seed", defaultValue = "1", description = "Training seed (default: ${DEFAULT-VALUE}).") long seed,
-      @Option(names = "--out", required = true, description = "Agent file to write (*.agent.json).") Path out,
-      @Option(names = "--envs", defaultValue = "1",
-          description = "Environments per rollout; the rollout is 2048 steps in all (default: ${DEFAULT-VALUE}).") int envs,
-      @Option(names = "--snapshot-every", defaultValue = "0",
-          description = "Also write the agent every K steps, beside --out (default: never).") long snapshotEvery,
-      @Option(names = "--eval-episodes", defaultValue = "100",
-          description = "Episodes of the final evaluation recorded in the file (default: ${DEFAULT-VALUE}).") int evalEpisodes,
-      @Option(names = "--eval-seed", defaultValue = "7", description = "Seed of that evaluation (default: ${DEFAULT-VALUE}).")
-          long evalSeed) {
-    Task task = Tasks.byName(envName);
-    if (!out.toString().endsWith(AgentFile.SUFFIX)) {
-      throw new IllegalArgumentException("--out must name an agent file ending in " + AgentFile.SUFFIX + ", got " + out);
-    }
-    if (2048 % envs != 0) {
-      throw new IllegalArgumentException("--envs must divide the 2048-step rollout, got " + envs);
-    }
-    PpoConfig config = PpoConfig.cleanRl(steps).withEnvs(envs, 2048 / envs);
-    String command = Provenance.command(spec.commandLine().getParseResult().originalArgs());
-    Directories.requireWritableFile(out, "--out");
-    Path checkpointFile = Path.of(out + ".checkpoint");
-    PrintWriter err = spec.commandLine().getErr();
-    Ppo ppo;
-    if (Files.exists(checkpointFile)) {
-      PpoCheckpoint checkpoint = PpoCheckpoint.read(checkpointFile);
-      if (!checkpoint.config().equals(config) || checkpoint.seed() != seed) {
-        throw new IllegalArgumentException("checkpoint " + checkpointFile + " belongs to another run (seed "
-            + checkpoint.seed() + ", " + checkpoint.config() + "); delete it or use another --out");
+  @Command(name = "train", mixinStandardHelpOptions = true,
+      description = "Train an agent with PPO (CleanRL defaults); resumes from its checkpoint.")
+  static final class Train implements Callable<Integer> {
+    /** PPO's rollout: this many environment steps in all, split over --envs environments. */
+    private static final int ROLLOUT_STEPS = 2048;
+    private static final int CHECKPOINT_EVERY_ITERATIONS = 10;
+    private static final long REPORT_EVERY_NANOS = 2_000_000_000L;
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--env", required = true, description = "Task: hopper, ant or tla.")
+    String envName;
+
+    @Option(names = "--steps", required = true, description = "Environment steps of training.")
+    long steps;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Training seed (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--out", required = true, description = "Agent file to write (*.agent.json).")
+    Path out;
+
+    @Option(names = "--envs", defaultValue = "1",
+        description = "Environments per rollout; the rollout is 2048 steps in all (default: ${DEFAULT-VALUE}).")
+    int envs;
+
+    @Option(names = "--snapshot-every", defaultValue = "0",
+        description = "Also write the agent every K steps, beside --out (default: never).")
+    long snapshotEvery;
+
+    @Option(names = "--eval-episodes", defaultValue = "100",
+        description = "Episodes of the final evaluation recorded in the file (default: ${DEFAULT-VALUE}).")
+    int evalEpisodes;
+
+    @Option(names = "--eval-seed", defaultValue = "7", description = "Seed of that evaluation (default: ${DEFAULT-VALUE}).")
+    long evalSeed;
+
+    @Override
+    public Integer call() {
+      Task task = Tasks.byName(envName);
+      if (!out.toString().endsWith(AgentFile.SUFFIX)) {
+        throw new IllegalArgumentException("--out must name an agent file ending in " + AgentFile.SUFFIX + ", got "
+            + out);
       }
-      ppo = Ppo.resume(task, checkpoint);
-      err.printf("resuming %s from step %d (iteration %d of %d)%n", checkpointFile, ppo.globalSteps(),
-          ppo.iteration(), config.iterations());
-    } else {
-      ppo = new Ppo(task, config, seed);
-    }
-    try (ppo) {
-      long started = System.nanoTime();
-      long[] lastSnapshot = {ppo.globalSteps() / Math.max(1, snapshotEvery)};
-      long[] lastReport = {0};
-      ppo.train(new Ppo.Listener() {
-        @Override
-        public void iterationDone(Ppo run, double stepsPerSecond) {
-          if (run.iteration() % 10 == 0 || run.finished()) {
-            run.saveCheckpoint(checkpointFile);
-          }
-          if (snapshotEvery > 0 && run.globalSteps() / snapshotEvery > lastSnapshot[0]) {
-            lastSnapshot[0] = run.globalSteps() / snapshotEvery;
-            Path snapshot = snapshotPath(out, run.globalSteps());
-            AgentFile.write(snapshot, agentOf(task, run, command, null));
-          }
-          long now = System.nanoTime();
-          if (now - lastReport[0] > 2_000_000_000L || run.finished()) {
-            lastReport[0] = now;
-            double elapsed = (now - started) / 1e9;
-            double remaining = (config.totalSteps() - run.globalSteps()) / Math.max(1, stepsPerSecond);
-            err.printf("ppo %s seed %d: %d/%d steps (%.1f%%) | %d episodes | return (last 20) %.1f | %.0f steps/s"
-                    + " | %s elapsed, ETA %s%n",
-                task.name(), seed, run.globalSteps(), config.totalSteps(),
-                100.0 * run.globalSteps() / config.totalSteps(), run.episodesFinished(), run.recentMeanReturn(),
-                stepsPerSecond, duration(elapsed), duration(Math.max(0, remaining)));
-            err.flush();
-          }
+      if (ROLLOUT_STEPS % envs != 0) {
+        throw new IllegalArgumentException("--envs must divide the 2048-step rollout, got " + envs);
+      }
+      PpoConfig config = PpoConfig.cleanRl(steps).withEnvs(envs, ROLLOUT_STEPS / envs);
+      String command = Provenance.command(spec.commandLine().getParseResult().originalArgs());
+      Directories.requireWritableFile(out, "--out");
+      Path checkpointFile = Path.of(out + ".checkpoint");
+      PrintWriter err = spec.commandLine().getErr();
+      Ppo ppo;
+      if (Files.exists(checkpointFile)) {
+        PpoCheckpoint checkpoint = PpoCheckpoint.read(checkpointFile);
+        if (!checkpoint.config().equals(config) || checkpoint.seed() != seed) {
+          throw new IllegalArgumentException("checkpoint " + checkpointFile + " belongs to another run (seed "
+              + checkpoint.seed() + ", " + checkpoint.config() + "); delete it or use another --out");
         }
-      });
-      Agent agent = agentOf(task, ppo, command, null);
-      EpisodeStats stats = evaluate(agent.policy(), task, evalEpisodes, evalSeed);
-      AgentFile.write(out, agent.withEvaluation(evaluation(task, evalEpisodes, evalSeed, stats)));
-      spec.commandLine().getOut().printf("%s: %s agent after %d steps, return %.1f ± %.1f over %d episodes (seed %d)%n",
-          out, task.name(), ppo.globalSteps(), stats.meanReturn(), stats.standardError(), evalEpisodes, evalSeed);
+        ppo = Ppo.resume(task, checkpoint);
+        err.printf("resuming %s from step %d (iteration %d of %d)%n", checkpointFile, ppo.globalSteps(),
+            ppo.iteration(), config.iterations());
+      } else {
+        ppo = new Ppo(task, config, seed);
+      }
+      try (ppo) {
+        ppo.train(new TrainingProgress(task, config, checkpointFile, command, ppo.globalSteps(), err));
+        Agent agent = agentOf(task, ppo, command, null);
+        EpisodeStats stats = evaluate(agent.policy(), task, evalEpisodes, evalSeed);
+        AgentFile.write(out, agent.withEvaluation(evaluation(task, evalEpisodes, evalSeed, stats)));
+        spec.commandLine().getOut().printf("%s: %s agent after %d steps, return %.1f ± %.1f over %d episodes"
+                + " (seed %d)%n", out, task.name(), ppo.globalSteps(), stats.meanReturn(), stats.standardError(),
+            evalEpisodes, evalSeed);
+      }
+      return 0;
     }
-    return 0;
+
+    /** After each PPO iteration: the checkpoint, the snapshots asked for, a progress line every few seconds. */
+    private final class TrainingProgress implements Ppo.Listener {
+      private final Task task;
+      private final PpoConfig config;
+      private final Path checkpointFile;
+      private final String command;
+      private final PrintWriter err;
+      private final long started = System.nanoTime();
+      private long snapshotsWritten;
+      private long lastReport;
+
+      TrainingProgress(Task task, PpoConfig config, Path checkpointFile, String command, long stepsDone,
+          PrintWriter err) {
+        this.task = task;
+        this.config = config;
+        this.checkpointFile = checkpointFile;
+        this.command = command;
+        this.err = err;
+        this.snapshotsWritten = stepsDone / Math.max(1, snapshotEvery);
+      }
+
+      @Override
+      public void iterationDone(Ppo run, double stepsPerSecond) {
+        if (run.iteration() % CHECKPOINT_EVERY_ITERATIONS == 0 || run.finished()) {
+          run.saveCheckpoint(checkpointFile);
+        }
+        if (snapshotEvery > 0 && run.globalSteps() / snapshotEvery > snapshotsWritten) {
+          snapshotsWritten = run.globalSteps() / snapshotEvery;
+          AgentFile.write(snapshotPath(out, run.globalSteps()), agentOf(task, run, command, null));
+        }
+        long now = System.nanoTime();
+        if (now - lastReport > REPORT_EVERY_NANOS || run.finished()) {
+          lastReport = now;
+          double elapsed = (now - started) / 1e9;
+          double remaining = (config.totalSteps() - run.globalSteps()) / Math.max(1, stepsPerSecond);
+          err.printf("ppo %s seed %d: %d/%d steps (%.1f%%) | %d episodes | return (last 20) %.1f | %.0f steps/s"
+                  + " | %s elapsed, ETA %s%n",
+              task.name(), seed, run.globalSteps(), config.totalSteps(),
+              100.0 * run.globalSteps() / config.totalSteps(), run.episodesFinished(), run.recentMeanReturn(),
+              stepsPerSecond, duration(elapsed), duration(Math.max(0, remaining)));
+          err.flush();
+        }
+      }
+    }
   }
 
   @Command(name = "eval", description = "Evaluate an agent file: mean return, standard error, mean length.")

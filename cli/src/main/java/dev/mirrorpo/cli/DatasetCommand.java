@@ -28,81 +28,28 @@ import picocli.CommandLine;
     subcommands = {DatasetCommand.Generate.class, DatasetCommand.Inspect.class, DatasetCommand.Bench.class})
 final class DatasetCommand {
 
-  /** The options of a generation, shared by generate and bench; anything else goes to Beam. */
-  static class GenerationOptions {
-    @Option(names = "--config", required = true, description = "Dataset preset (YAML), e.g. configs/quick.yaml.")
-    Path config;
-
-    @Option(names = "--quality", description = "base, noisy, mixed or poor-judge (default: the preset's).")
-    String quality;
-
-    @Option(names = "--noise", description = "ε, probability of flipping a label; noisy only (default: the preset's).")
-    Double noise;
-
-    @Option(names = "--temperature", description = "η of the Bradley-Terry judge (default: the preset's).")
-    Double temperature;
-
-    @Option(names = "--judge-agreement", description = "Poor judge: probability p of ranking the target above the"
-        + " original; η = Δr / ln(p/(1−p)) (default: the preset's poor_judge.agreement).")
-    Double judgeAgreement;
-
-    @Option(names = "--pairs", description = "Number of pairs (default: the preset's).")
-    Long pairs;
-
-    @Option(names = "--length", description = "Episode step limit (default: the preset's).")
-    Integer length;
-
-    @Option(names = "--seed", description = "Dataset seed (default: the preset's).")
-    Long seed;
-
-    @Option(names = "--target", description = "Target agent file (default: the preset's).")
-    Path target;
-
-    @Option(names = "--original", description = "Original agent file (default: the preset's).")
-    Path original;
-
-    /** The pipeline's options: these, plus Beam's from the arguments picocli did not match. */
-    DatasetPipeline.Options toOptions(List<String> beamArgs, Path out, boolean overwrite) {
-      DatasetPipeline.Options options = DatasetPipeline.options(BeamArgs.of(beamArgs));
-      options.setConfig(config.toString());
-      options.setQuality(quality);
-      options.setNoise(noise);
-      options.setTemperature(temperature);
-      options.setJudgeAgreement(judgeAgreement);
-      options.setPairs(pairs);
-      options.setLength(length);
-      options.setSeed(seed);
-      options.setTarget(target == null ? null : target.toString());
-      options.setOriginal(original == null ? null : original.toString());
-      options.setOut(out.toString());
-      options.setOverwrite(overwrite);
-      return options;
-    }
-  }
-
   @Command(name = "generate", mixinStandardHelpOptions = true,
-      description = {"Generate a preference dataset: Parquet files under OUT/data/, then OUT/manifest.json.",
-          "Beam options go after the others as --name=value, e.g. --runner=FlinkRunner --flinkMaster=[local]."})
-  static final class Generate implements Callable<Integer> {
+      description = "Generate a preference dataset: Parquet files under OUT/data/, then OUT/manifest.json.")
+  static final class Generate implements Callable<Integer>, PipelineArguments.PipelineCommand {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @CommandLine.Mixin GenerationOptions generation;
+    @CommandLine.Unmatched List<String> args = new ArrayList<>();
 
-    @CommandLine.Unmatched List<String> beamArgs = new ArrayList<>();
-
-    @Option(names = "--out", required = true, description = "Dataset directory to write.")
-    Path out;
-
-    @Option(names = "--overwrite", description = "Replace a dataset already in --out.")
-    boolean overwrite;
+    @Override
+    public Class<DatasetPipeline.Options> pipelineOptions() {
+      return DatasetPipeline.Options.class;
+    }
 
     @Override
     public Integer call() {
       String command = Provenance.command(spec.commandLine().getParseResult().originalArgs());
-      DatasetManifest manifest = DatasetPipeline.generate(generation.toOptions(beamArgs, out, overwrite),
+      DatasetPipeline.Options options = DatasetPipeline.options(PipelineArguments.toBeam(args,
+          DatasetPipeline.Options.class));
+      DatasetManifest manifest = DatasetPipeline.generate(options,
           new Origin(command, Provenance.gitCommit(), Provenance.now()), spec.commandLine().getErr());
-      spec.commandLine().getOut().printf("%s: %d %s pairs on %s, %d files, %.1f MB%n", out, manifest.counts().pairs(),
-          manifest.config().quality(), manifest.config().task(), manifest.files().size(), manifest.totalBytes() / 1e6);
+      spec.commandLine().getOut().printf("%s: %d %s pairs on %s, %d files, %.1f MB%n", options.getOut(),
+          manifest.counts().pairs(), manifest.config().quality(), manifest.config().task(), manifest.files().size(),
+          manifest.totalBytes() / 1e6);
       return 0;
     }
   }
@@ -188,12 +135,15 @@ final class DatasetCommand {
   @Command(name = "bench", mixinStandardHelpOptions = true,
       description = "Generation throughput of a preset: pairs/s, environment steps/s and bytes per pair"
           + " (into a temporary directory, deleted afterwards).")
-  static final class Bench implements Callable<Integer> {
+  static final class Bench implements Callable<Integer>, PipelineArguments.PipelineCommand {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @CommandLine.Mixin GenerationOptions generation;
+    @CommandLine.Unmatched List<String> args = new ArrayList<>();
 
-    @CommandLine.Unmatched List<String> beamArgs = new ArrayList<>();
+    @Override
+    public Class<DatasetPipeline.Options> pipelineOptions() {
+      return DatasetPipeline.Options.class;
+    }
 
     @Option(names = "--json", description = "Print one JSON line.")
     boolean json;
@@ -207,7 +157,11 @@ final class DatasetCommand {
         String command = Provenance.command(spec.commandLine().getParseResult().originalArgs());
         // Only the figures: the progress lines would interleave with the other benchmarks' JSON lines.
         PrintWriter noProgress = new PrintWriter(Writer.nullWriter());
-        DatasetManifest manifest = DatasetPipeline.generate(generation.toOptions(beamArgs, dataset, true),
+        DatasetPipeline.Options options = DatasetPipeline.options(PipelineArguments.toBeam(args,
+            DatasetPipeline.Options.class));
+        options.setOut(dataset.toString());
+        options.setOverwrite(true);
+        DatasetManifest manifest = DatasetPipeline.generate(options,
             new Origin(command, Provenance.gitCommit(), Provenance.now()), noProgress);
         DatasetManifest.Config config = manifest.config();
         long pairs = manifest.counts().pairs();
@@ -219,7 +173,7 @@ final class DatasetCommand {
         if (json) {
           Map<String, Object> fields = new LinkedHashMap<>();
           fields.put("benchmark", "dataset_generation");
-          fields.put("config", generation.config.toString());
+          fields.put("config", options.getConfig());
           fields.put("task", config.task());
           fields.put("quality", config.quality());
           fields.put("pairs", pairs);
@@ -233,7 +187,7 @@ final class DatasetCommand {
           out.println(JsonLines.line(fields));
         } else {
           out.printf("%s: %d %s pairs on %s in %.1f s: %.2f pairs/s (%.0f environment steps/s), %d bytes per pair%n",
-              generation.config, pairs, config.quality(), config.task(), manifest.generation().seconds(),
+              options.getConfig(), pairs, config.quality(), config.task(), manifest.generation().seconds(),
               pairsPerSecond, stepsPerSecond, bytesPerPair);
         }
       } finally {

@@ -49,7 +49,16 @@ public final class Mirrorpo implements Runnable {
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new Mirrorpo());
     cli.setExecutionExceptionHandler(Mirrorpo::reportFailure);
+    listPipelineOptions(cli);
     return cli;
+  }
+
+  /** A pipeline command's options are its pipeline's, so its help ends with them. */
+  private static void listPipelineOptions(CommandLine command) {
+    if (command.getCommand() instanceof PipelineArguments.PipelineCommand pipeline) {
+      command.getCommandSpec().usageMessage().footer(PipelineArguments.help(pipeline.pipelineOptions()));
+    }
+    command.getSubcommands().values().forEach(Mirrorpo::listPipelineOptions);
   }
 
   @Override

@@ -83,7 +83,7 @@ public final class BenchmarkPipeline {
 
     void setSeeds(Integer value);
 
-    @Description("Output directory")
+    @Description("Output directory (default: runs/benchmarks/PRESET)")
     String getOut();
 
     void setOut(String value);
@@ -116,8 +116,11 @@ public final class BenchmarkPipeline {
    * @throws IllegalStateException if a pipeline failed (results of finished datasets stay)
    */
   public static Summary run(Options options, String[] beamArgs, Origin origin, PrintWriter progress) {
-    if (options.getConfig() == null || options.getOut() == null) {
-      throw new IllegalArgumentException("a benchmark needs a preset (--config) and an output directory (--out)");
+    if (options.getConfig() == null) {
+      throw new IllegalArgumentException("a benchmark needs a preset (--config), e.g. --config configs/quick.yaml");
+    }
+    if (options.getOut() == null) {
+      options.setOut(OutputDirectories.byPreset("benchmarks", Path.of(options.getConfig())).toString());
     }
     try (DirectoryLock lock = OutputDirectories.claim(Path.of(options.getOut()), options, "benchmark")) {
       return runLocked(options, beamArgs, origin, progress);
@@ -296,9 +299,10 @@ public final class BenchmarkPipeline {
         dataset.manifest().counts().pairs(), cells.size(), options.getRunner().getSimpleName());
     progress.flush();
     long started = System.nanoTime();
-    PipelineRuns.runToEnd(pipeline, options, "benchmark " + dataset.name(), "cells", cells.size(),
-        TrainAndEvaluateCells.class, TrainAndEvaluateCells.CELLS_COUNTER, "benchmark", "dataset " + dataset.name()
-            + " has no results; results of finished datasets are in " + resultsDirectory.getParent(), progress);
+    PipelineRuns.runToEnd(pipeline, options, new PipelineRuns.Job("benchmark " + dataset.name(), "cells",
+        cells.size(), TrainAndEvaluateCells.class, TrainAndEvaluateCells.CELLS_COUNTER, "benchmark", "dataset "
+            + dataset.name() + " has no results; results of finished datasets are in " + resultsDirectory.getParent()),
+        progress);
     FileIoLeftovers.removeFrom(resultsDirectory);
     SealedFiles.seal(resultsDirectory, RESULTS_PREFIX);
     List<BenchmarkResult> rows = new ArrayList<>();

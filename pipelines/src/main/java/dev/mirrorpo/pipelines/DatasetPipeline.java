@@ -165,9 +165,9 @@ public final class DatasetPipeline {
         spec.length(), number(spec.temperature()), number(spec.noise()), spec.seed(), runner, out);
     progress.flush();
     long started = System.nanoTime();
-    PipelineRuns.runToEnd(pipeline, options, "dataset", "pairs", spec.pairs(), GeneratePreferencePairs.class,
-        GeneratePreferencePairs.PAIRS_COUNTER, "dataset", "no dataset was written (" + out + " is as it was)",
-        progress);
+    PipelineRuns.runToEnd(pipeline, options, new PipelineRuns.Job("dataset", "pairs", spec.pairs(),
+        GeneratePreferencePairs.class, GeneratePreferencePairs.PAIRS_COUNTER, "dataset",
+        "no dataset was written (" + out + " is as it was)"), progress);
     double seconds = (System.nanoTime() - started) / 1e9;
     DatasetManifest manifest = describe(staging, plan, origin, runner, seconds);
     manifest.write(PreferenceDatasets.manifestFile(staging));

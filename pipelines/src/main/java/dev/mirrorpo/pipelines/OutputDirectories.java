@@ -21,4 +21,9 @@ final class OutputDirectories {
     FlinkSessionCluster.requireWorkerPaths(options);
     return DirectoryLock.acquire(out, command);
   }
+
+  /** Where a run goes when --out is not given: runs/KIND/PRESET (configs/quick.yaml → runs/KIND/quick). */
+  static Path byPreset(String kind, Path preset) {
+    return Path.of("runs", kind, preset.getFileName().toString().replaceFirst("\\.ya?ml$", ""));
+  }
 }

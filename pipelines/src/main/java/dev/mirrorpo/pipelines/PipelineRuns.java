@@ -19,18 +19,26 @@ final class PipelineRuns {
   private PipelineRuns() {}
 
   /**
-   * @param what the progress line's label
-   * @param counter the Beam counter (namespace class and name) that counts finished units
+   * What a run of one pipeline reports while it runs and says if it fails.
+   *
+   * @param label the progress line's label and the job's name ("search generation 2/4")
+   * @param unit what the counter counts ("candidates")
+   * @param total how many units the run has
+   * @param counterNamespace the class whose Beam counter {@code counter} counts finished units
    * @param pipelineName names the pipeline in messages ("the NAME pipeline failed (cause); CONSEQUENCE")
    * @param consequence what a failure leaves behind and what to do about it
+   */
+  record Job(String label, String unit, long total, Class<?> counterNamespace, String counter, String pipelineName,
+      String consequence) {}
+
+  /**
    * @throws IllegalArgumentException a worker's refusal of data it cannot see ({@link FlinkRefusalWatch})
    * @throws IllegalStateException if the pipeline failed or did not finish
    */
-  static void runToEnd(Pipeline pipeline, PipelineOptions options, String what, String unit, long total,
-      Class<?> counterNamespace, String counter, String pipelineName, String consequence, PrintWriter progress) {
+  static void runToEnd(Pipeline pipeline, PipelineOptions options, Job job, PrintWriter progress) {
     // Beam's default job name is made once per options object, so every generation of a search would
     // show under the same name in the Flink web UI; the label says which job it is.
-    options.setJobName("mirrorpo " + what);
+    options.setJobName("mirrorpo " + job.label());
     boolean direct = options.getRunner() == DirectRunner.class;
     if (direct) {
       options.as(DirectOptions.class).setBlockOnRun(false);
@@ -42,8 +50,8 @@ final class PipelineRuns {
       try {
         PipelineResult result = pipeline.run();
         if (direct) {
-          try (ProgressDisplay display = ProgressDisplay.start(progress, what, unit, total,
-              () -> counted(result, counterNamespace, counter))) {
+          try (ProgressDisplay display = ProgressDisplay.start(progress, job.label(), job.unit(), job.total(),
+              () -> counted(result, job.counterNamespace(), job.counter()))) {
             state = result.waitUntilFinish();
           }
         } else {
@@ -56,14 +64,15 @@ final class PipelineRuns {
     }
     // A job the watch cancelled may end in an exception or in state CANCELLED: the worker's refusal says why.
     if (refusal != null) {
-      throw new IllegalArgumentException(refusal + "; " + consequence, failure);
+      throw new IllegalArgumentException(refusal + "; " + job.consequence(), failure);
     }
     if (failure != null) {
-      throw new IllegalStateException("the " + pipelineName + " pipeline failed (" + DatasetPipeline.rootCause(failure)
-          + "); " + consequence, failure);
+      throw new IllegalStateException("the " + job.pipelineName() + " pipeline failed ("
+          + DatasetPipeline.rootCause(failure) + "); " + job.consequence(), failure);
     }
     if (state != PipelineResult.State.DONE) {
-      throw new IllegalStateException("the " + pipelineName + " pipeline ended in state " + state + "; " + consequence);
+      throw new IllegalStateException("the " + job.pipelineName() + " pipeline ended in state " + state + "; "
+          + job.consequence());
     }
   }
 

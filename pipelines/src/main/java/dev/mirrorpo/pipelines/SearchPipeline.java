@@ -73,10 +73,15 @@ public final class SearchPipeline {
 
     void setCandidatesPerBatch(Integer value);
 
-    @Description("Run directory")
+    @Description("Run directory (default: runs/searches/PRESET)")
     String getOut();
 
     void setOut(String value);
+
+    @Description("Run directory of a search to continue (same as --out of that search)")
+    String getResume();
+
+    void setResume(String value);
 
     @Description("MLflow tracking URI (default: MLFLOW_TRACKING_URI, else http://127.0.0.1:5000)")
     String getMlflowUri();
@@ -100,12 +105,28 @@ public final class SearchPipeline {
    * @throws IllegalStateException if a generation's pipeline failed (finished generations stay)
    */
   public static Summary run(Options options, String[] beamArgs, Origin origin, PrintWriter progress) {
-    if (options.getConfig() == null || options.getOut() == null) {
-      throw new IllegalArgumentException("a search needs a preset (--config) and a run directory (--out)");
+    if (options.getConfig() == null) {
+      throw new IllegalArgumentException("a search needs a preset (--config), e.g. --config configs/quick.yaml");
     }
+    options.setOut(runDirectory(options).toString());
     try (DirectoryLock lock = OutputDirectories.claim(Path.of(options.getOut()), options, "evolve")) {
       return runLocked(options, beamArgs, origin, progress);
     }
+  }
+
+  /** --resume (a search's directory), else --out, else runs/searches/PRESET. */
+  private static Path runDirectory(Options options) {
+    String out = options.getOut();
+    String resume = options.getResume();
+    if (out != null && resume != null && !Path.of(out).equals(Path.of(resume))) {
+      throw new IllegalArgumentException("--out and --resume name different run directories; give one of them");
+    }
+    if (resume != null && !Files.exists(Path.of(resume).resolve(SearchRun.SEARCH))) {
+      throw new IllegalArgumentException("--resume " + resume + " holds no search (no " + SearchRun.SEARCH
+          + "); use --out to start one there");
+    }
+    return resume != null ? Path.of(resume) : out != null ? Path.of(out) : OutputDirectories.byPreset("searches",
+        Path.of(options.getConfig()));
   }
 
   private static Summary runLocked(Options options, String[] beamArgs, Origin origin,
@@ -150,8 +171,9 @@ public final class SearchPipeline {
         config.mpo().describe(), state.dimension(), task, dataset, config.es().candidates(),
         options.getRunner().getSimpleName());
     progress.flush();
+    Search search = new Search(options, run, config, es, settings, dataset, baseline, generations, progress);
     while (state.generation() < generations) {
-      state = generation(options, run, config, es, state, settings, dataset, baseline, generations, progress);
+      state = search.generation(state);
       mlflow.sync(run);
     }
     if (Files.exists(run.file(SearchRun.BEST))) {
@@ -231,49 +253,59 @@ public final class SearchPipeline {
     return Seeds.derive(config.es().seed(), TRAINING_STREAM, generation);
   }
 
-  private static EsState generation(Options options, SearchRun run, SearchConfig config, OpenAiEs es, EsState state,
-      CellSettings settings, Path dataset, SearchRun.Baseline baseline, int generations, PrintWriter progress) {
-    int g = state.generation();
-    run.clearGeneration(g);
-    Path directory = run.generationDirectory(g);
-    long started = System.nanoTime();
-    Pipeline pipeline = Pipeline.create(options);
-    pipeline
-        .apply("TrainAndEvaluateCandidates", TrainAndEvaluateCandidates.of(state, config.mpo(), settings,
-            dataset.toString(), trainingSeed(config, g), config.candidatesPerBatch()))
-        .apply("WriteCandidateFitness", WriteSingleParquetFile.<CandidateFitness>to(directory.toString(),
-            SearchRun.FITNESS_PREFIX, CandidateFitness.getClassSchema()));
-    String what = "generation " + (g + 1) + "/" + generations;
-    PipelineRuns.runToEnd(pipeline, options, "search " + what, "candidates", config.es().candidates(),
-        TrainAndEvaluateCandidates.class, TrainAndEvaluateCandidates.CANDIDATES_COUNTER, "search", what
-            + " is not finished; rerun the same command to resume from the last finished generation", progress);
-    FileIoLeftovers.removeFrom(directory);
-    SealedFiles.seal(directory, SearchRun.FITNESS_PREFIX);
+  /**
+   * What stays the same from one generation of a search to the next.
+   *
+   * @param generations the generations asked for, for the progress lines ("generation 2/4")
+   */
+  private record Search(Options options, SearchRun run, SearchConfig config, OpenAiEs es, CellSettings settings,
+      Path dataset, SearchRun.Baseline baseline, int generations, PrintWriter progress) {
 
-    List<CandidateFitness> rows = run.fitnessRows(g);
-    double[] fitness = new double[config.es().candidates()];
-    Arrays.fill(fitness, Double.NaN);
-    for (CandidateFitness row : rows) {
-      fitness[OpenAiEs.candidateIndex(row.getPairIndex(), row.getSign())] = row.getFitness();
+    /** Trains and scores generation {@code state.generation()} as one pipeline; its files, then the next state. */
+    EsState generation(EsState state) {
+      int g = state.generation();
+      run.clearGeneration(g);
+      Path directory = run.generationDirectory(g);
+      long started = System.nanoTime();
+      Pipeline pipeline = Pipeline.create(options);
+      pipeline
+          .apply("TrainAndEvaluateCandidates", TrainAndEvaluateCandidates.of(state, config.mpo(), settings,
+              dataset.toString(), trainingSeed(config, g), config.candidatesPerBatch()))
+          .apply("WriteCandidateFitness", WriteSingleParquetFile.<CandidateFitness>to(directory.toString(),
+              SearchRun.FITNESS_PREFIX, CandidateFitness.getClassSchema()));
+      String what = "generation " + (g + 1) + "/" + generations;
+      PipelineRuns.runToEnd(pipeline, options, new PipelineRuns.Job("search " + what, "candidates",
+          config.es().candidates(), TrainAndEvaluateCandidates.class, TrainAndEvaluateCandidates.CANDIDATES_COUNTER,
+          "search", what + " is not finished; rerun the same command to resume from the last finished generation"),
+          progress);
+      FileIoLeftovers.removeFrom(directory);
+      SealedFiles.seal(directory, SearchRun.FITNESS_PREFIX);
+
+      List<CandidateFitness> rows = run.fitnessRows(g);
+      double[] fitness = new double[config.es().candidates()];
+      Arrays.fill(fitness, Double.NaN);
+      for (CandidateFitness row : rows) {
+        fitness[OpenAiEs.candidateIndex(row.getPairIndex(), row.getSign())] = row.getFitness();
+      }
+      EsState next = es.tell(state, fitness);
+      double seconds = (System.nanoTime() - started) / 1e9;
+      GenerationSummary summary = GenerationSummary.of(g, rows, state.sigma(),
+          next.best() == null ? Double.NaN : next.best().fitness(), baseline.fitness(), seconds);
+      run.writeSummary(summary);
+      if (next.best() != null) {
+        EsState.Best best = next.best();
+        SearchRun.write(run.file(SearchRun.BEST), BestObjective.of(config, best,
+            run.candidate(best.generation(), best.pairIndex(), best.sign()).getPolicySha256(),
+            settings.evaluationTask()));
+      }
+      FitnessPlot.write(run.summaries(g + 1), baseline, run.file(SearchRun.FITNESS_PLOT));
+      next.write(run.file(SearchRun.STATE));
+      progress.printf(Locale.ROOT, "search: generation %d/%d done in %s: fitness mean %.1f, max %.1f, %d failed;"
+              + " best so far %.1f (baseline %s %.1f)%n", g + 1, generations, ProgressDisplay.duration(seconds),
+          summary.fitnessMean(), summary.fitnessMax(), summary.failed(), summary.bestSoFar(), baseline.algorithm(),
+          baseline.fitness());
+      progress.flush();
+      return next;
     }
-    EsState next = es.tell(state, fitness);
-    double seconds = (System.nanoTime() - started) / 1e9;
-    GenerationSummary summary = GenerationSummary.of(g, rows, state.sigma(),
-        next.best() == null ? Double.NaN : next.best().fitness(), baseline.fitness(), seconds);
-    run.writeSummary(summary);
-    if (next.best() != null) {
-      EsState.Best best = next.best();
-      SearchRun.write(run.file(SearchRun.BEST), BestObjective.of(config, best,
-          run.candidate(best.generation(), best.pairIndex(), best.sign()).getPolicySha256(),
-          settings.evaluationTask()));
-    }
-    FitnessPlot.write(run.summaries(g + 1), baseline, run.file(SearchRun.FITNESS_PLOT));
-    next.write(run.file(SearchRun.STATE));
-    progress.printf(Locale.ROOT, "search: generation %d/%d done in %s: fitness mean %.1f, max %.1f, %d failed;"
-            + " best so far %.1f (baseline %s %.1f)%n", g + 1, generations, ProgressDisplay.duration(seconds),
-        summary.fitnessMean(), summary.fitnessMax(), summary.failed(), summary.bestSoFar(), baseline.algorithm(),
-        baseline.fitness());
-    progress.flush();
-    return next;
   }
 }
