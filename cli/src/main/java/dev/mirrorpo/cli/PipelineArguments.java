@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.options.Description;
 import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import picocli.CommandLine;
 
 /**
@@ -45,6 +46,11 @@ final class PipelineArguments {
       int equals = arg.indexOf('=');
       String name = camelCase(equals < 0 ? arg.substring(2) : arg.substring(2, equals));
       Method getter = own.get(name);
+      if (getter == null && !knownToBeam(name)) {
+        throw new IllegalArgumentException("unknown option " + (equals < 0 ? arg : arg.substring(0, equals))
+            + "; this command's are " + own.keySet().stream().map(option -> "--" + kebabCase(option)).toList()
+            + " and Beam's (--runner=..., --help describes them)");
+      }
       String value;
       if (equals >= 0) {
         value = arg.substring(equals + 1);
@@ -82,6 +88,24 @@ final class PipelineArguments {
     return ("Options of the pipeline (also written --name VALUE):%n" + table.toString().replace("%", "%%")
         .replace("\n", "%n") + "Beam's own options go as --name=value, e.g. --runner=FlinkRunner"
         + " --flinkMaster=[local] --parallelism=2.%n");
+  }
+
+  /** Whether a registered options interface (Beam's, a runner's, a pipeline's) has the property. */
+  private static boolean knownToBeam(String name) {
+    for (Class<? extends PipelineOptions> options : PipelineOptionsFactory.getRegisteredOptions()) {
+      for (Method method : options.getMethods()) {
+        String getter = method.getName();
+        if (method.getParameterCount() == 0 && (getter.equals("get" + capitalized(name))
+            || getter.equals("is" + capitalized(name)))) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static String capitalized(String name) {
+    return Character.toUpperCase(name.charAt(0)) + name.substring(1);
   }
 
   /** The getters the pipeline's own interface declares (not Beam's), by option name. */
