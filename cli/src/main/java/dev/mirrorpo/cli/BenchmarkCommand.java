@@ -2,7 +2,7 @@ package dev.mirrorpo.cli;
 
 import dev.mirrorpo.pipelines.BenchmarkPipeline;
 import dev.mirrorpo.report.BenchmarkTable;
-import dev.mirrorpo.runs.Origin;
+import dev.mirrorpo.runfiles.Origin;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -4,7 +4,7 @@ import dev.mirrorpo.learning.data.DatasetStatistics;
 import dev.mirrorpo.learning.io.JsonLines;
 import dev.mirrorpo.pipelines.DatasetPipeline;
 import dev.mirrorpo.pipelines.PreferenceDatasets;
-import dev.mirrorpo.runs.Origin;
+import dev.mirrorpo.runfiles.Origin;
 import dev.mirrorpo.transforms.datasets.DatasetManifest;
 import java.io.IOException;
 import java.io.PrintWriter;

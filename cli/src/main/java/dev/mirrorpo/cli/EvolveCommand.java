@@ -2,8 +2,8 @@ package dev.mirrorpo.cli;
 
 import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.pipelines.SearchPipeline;
-import dev.mirrorpo.runs.Origin;
-import dev.mirrorpo.runs.SearchRun;
+import dev.mirrorpo.runfiles.Origin;
+import dev.mirrorpo.runfiles.SearchRun;
 import dev.mirrorpo.schemas.CandidateFitness;
 import java.io.PrintWriter;
 import java.nio.file.Path;

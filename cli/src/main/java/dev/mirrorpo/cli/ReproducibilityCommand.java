@@ -3,7 +3,7 @@ package dev.mirrorpo.cli;
 import dev.mirrorpo.learning.io.Directories;
 import dev.mirrorpo.learning.io.JsonLines;
 import dev.mirrorpo.pipelines.Reproducibility;
-import dev.mirrorpo.runs.Origin;
+import dev.mirrorpo.runfiles.Origin;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;

@@ -10,7 +10,7 @@ import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.pipelines.DatasetPipeline;
 import dev.mirrorpo.pipelines.TestDatasets;
 import dev.mirrorpo.pipelines.TestObjectives;
-import dev.mirrorpo.runs.Origin;
+import dev.mirrorpo.runfiles.Origin;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mirrorpo.pipelines.Reproducibility;
-import dev.mirrorpo.runs.Origin;
+import dev.mirrorpo.runfiles.Origin;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Writer;

@@ -12,7 +12,7 @@ import dev.mirrorpo.pipelines.FlinkSessionCluster;
 import dev.mirrorpo.pipelines.PreferenceDatasets;
 import dev.mirrorpo.pipelines.SearchPipeline;
 import dev.mirrorpo.pipelines.TestDatasets;
-import dev.mirrorpo.runs.Origin;
+import dev.mirrorpo.runfiles.Origin;
 import dev.mirrorpo.schemas.CandidateFitness;
 import dev.mirrorpo.transforms.datasets.DatasetManifest;
 import dev.mirrorpo.transforms.io.ParquetRows;

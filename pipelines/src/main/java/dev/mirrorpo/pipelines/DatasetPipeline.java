@@ -12,7 +12,7 @@ import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.policy.Agent;
 import dev.mirrorpo.learning.policy.AgentFile;
-import dev.mirrorpo.runs.Origin;
+import dev.mirrorpo.runfiles.Origin;
 import dev.mirrorpo.schemas.SchemaVersions;
 import dev.mirrorpo.transforms.datasets.DatasetManifest;
 import dev.mirrorpo.transforms.datasets.GeneratePreferencePairs;

@@ -9,7 +9,7 @@ import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.mpo.MpoConfig;
 import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.report.BenchmarkTable;
-import dev.mirrorpo.runs.Origin;
+import dev.mirrorpo.runfiles.Origin;
 import dev.mirrorpo.schemas.BenchmarkResult;
 import dev.mirrorpo.tracking.MlflowLog;
 import dev.mirrorpo.tracking.MlflowServer;

@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorpo.learning.data.RowsDigest;
 import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.io.Sha256;
-import dev.mirrorpo.runs.Origin;
+import dev.mirrorpo.runfiles.Origin;
 import dev.mirrorpo.schemas.PreferencePair;
 import dev.mirrorpo.transforms.datasets.DatasetManifest;
 import java.io.IOException;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mirrorpo.learning.training.PairedTrajectories;
-import dev.mirrorpo.runs.Origin;
+import dev.mirrorpo.runfiles.Origin;
 import dev.mirrorpo.schemas.PreferencePair;
 import dev.mirrorpo.transforms.datasets.PairedTrajectoriesReader;
 import dev.mirrorpo.transforms.datasets.PreferencePairFiles;

@@ -1,6 +1,6 @@
 package dev.mirrorpo.pipelines;
 
-import dev.mirrorpo.runs.Origin;
+import dev.mirrorpo.runfiles.Origin;
 import java.io.PrintWriter;
 import java.util.Arrays;
 

@@ -2,8 +2,8 @@ package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.learning.io.FloatCodec;
 import dev.mirrorpo.learning.mpo.MpoConfig;
-import dev.mirrorpo.runs.BestObjective;
-import dev.mirrorpo.runs.SearchRun;
+import dev.mirrorpo.runfiles.BestObjective;
+import dev.mirrorpo.runfiles.SearchRun;
 import java.nio.file.Path;
 
 /** best.json files as a search writes them, with any ζ, for the benchmark's discovered objectives. */

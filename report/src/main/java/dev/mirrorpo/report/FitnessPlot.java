@@ -1,7 +1,7 @@
 package dev.mirrorpo.report;
 
-import dev.mirrorpo.runs.GenerationSummary;
-import dev.mirrorpo.runs.SearchRun;
+import dev.mirrorpo.runfiles.GenerationSummary;
+import dev.mirrorpo.runfiles.SearchRun;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;

@@ -2,8 +2,8 @@ package dev.mirrorpo.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.mirrorpo.runs.GenerationSummary;
-import dev.mirrorpo.runs.SearchRun;
+import dev.mirrorpo.runfiles.GenerationSummary;
+import dev.mirrorpo.runfiles.SearchRun;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.mirrorpo.runs;
+package dev.mirrorpo.runfiles;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mirrorpo.schemas.CandidateFitness;

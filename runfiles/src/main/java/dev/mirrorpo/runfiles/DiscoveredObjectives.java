@@ -1,4 +1,4 @@
-package dev.mirrorpo.runs;
+package dev.mirrorpo.runfiles;
 
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.transforms.benchmark.DiscoveredObjective;

@@ -1,4 +1,4 @@
-package dev.mirrorpo.runs;
+package dev.mirrorpo.runfiles;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
