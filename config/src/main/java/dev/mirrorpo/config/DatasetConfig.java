@@ -41,8 +41,9 @@ public record DatasetConfig(String task, Path target, Path original, Quality qua
   }
 
   /**
-   * The {@code poor_judge:} section: the poor judge's η, given or calibrated: it should rank the target agent above
-   * the original with probability {@code agreement} when their mean returns differ by Δr, so η = Δr / ln(p / (1 − p)).
+   * The {@code poor_judge:} section: the poor judge's η, given or calibrated: it should rank the target agent
+   * above the original with probability {@code agreement} when their mean returns differ by Δr, so
+   * η = Δr / ln(p / (1 − p)).
    *
    * @param temperature η itself, instead of {@code agreement}
    * @param agreement p, instead of {@code temperature} (the command line's --judge-agreement overrides it)

@@ -28,16 +28,23 @@ public record MpoSettings(String mode, Boolean learnPsi, Boolean learnG, Boolean
       throw new IllegalArgumentException("search.mode must be one-step or two-step, got " + mode);
     }
     boolean twoStep = mode.equals(TWO_STEP);
-    if (twoStep ? lambda != null : beta != null) {
-      throw new IllegalArgumentException(twoStep
-          ? "search.lambda is for one-step MPO; this search is two-step: give search.beta"
-          : "search.beta is for two-step MPO; this search is one-step: give search.lambda");
+    if (twoStep) {
+      if (lambda != null) {
+        throw new IllegalArgumentException(
+            "search.lambda is for one-step MPO; this search is two-step: give search.beta");
+      }
+      beta = beta == null ? MpoConfig.DEFAULT_STRENGTH : beta;
+      learnPsi = false; // two-step MPO has no ψ, whatever learn_psi says
+    } else {
+      if (beta != null) {
+        throw new IllegalArgumentException(
+            "search.beta is for two-step MPO; this search is one-step: give search.lambda");
+      }
+      lambda = lambda == null ? MpoConfig.DEFAULT_STRENGTH : lambda;
+      learnPsi = learnPsi == null || learnPsi;
     }
-    learnPsi = !twoStep && (learnPsi == null || learnPsi);
     learnG = learnG == null || learnG;
     temporal = temporal != null && temporal;
-    lambda = twoStep ? null : lambda == null ? MpoConfig.DEFAULT_STRENGTH : lambda;
-    beta = twoStep ? beta == null ? MpoConfig.DEFAULT_STRENGTH : beta : null;
     configOf(twoStep, learnPsi, learnG, temporal, lambda, beta);
   }
 

@@ -25,6 +25,7 @@ import dev.mirrorpo.learning.data.Quality;
 import dev.mirrorpo.learning.es.FitnessShaping;
 import java.io.IOException;
 import java.io.Reader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -102,11 +103,11 @@ final class PresetMapper {
     } catch (MismatchedInputException e) {
       JsonNode value = tree.at(pointer(e.getPath()));
       throw problem(file, "'" + key(e.getPath()) + "' must be " + expected(e.getTargetType())
-          + (value.isMissingNode() ? "" : ", got " + (value.isValueNode() ? value.asText() : value.toString())));
+          + (value.isMissingNode() ? "" : ", got " + text(value)));
     } catch (JsonMappingException e) {
       throw problem(file, key(e.getPath()) + ": " + e.getOriginalMessage());
     } catch (IOException e) {
-      throw new IllegalArgumentException("config " + file + " cannot be read: " + e.getMessage());
+      throw new UncheckedIOException(e); // binding a tree reads nothing: every problem is a JsonMappingException
     }
   }
 
@@ -119,12 +120,17 @@ final class PresetMapper {
 
   private static void flatten(String prefix, JsonNode node, Map<String, String> params) {
     if (!node.isObject()) {
-      params.put(prefix, node.isValueNode() ? node.asText() : node.toString());
+      params.put(prefix, text(node));
       return;
     }
     for (Map.Entry<String, JsonNode> entry : node.properties()) {
       flatten(prefix.isEmpty() ? entry.getKey() : prefix + "." + entry.getKey(), entry.getValue(), params);
     }
+  }
+
+  /** A value as a preset or a param shows it: a scalar as written, a list or mapping as JSON. */
+  private static String text(JsonNode value) {
+    return value.isValueNode() ? value.asText() : value.toString();
   }
 
   /**

@@ -25,7 +25,8 @@ class PresetTest {
   /** Writes a preset of the given lines after its task and agents (which no test here reads). */
   private Path preset(String name, String... lines) throws IOException {
     Path presets = Files.createDirectories(directory.resolve("presets"));
-    StringBuilder yaml = new StringBuilder("task: hopper\ntarget: ../expert.agent.json\noriginal: ../weak.agent.json\n");
+    StringBuilder yaml = new StringBuilder("task: hopper\n")
+        .append("target: ../expert.agent.json\noriginal: ../weak.agent.json\n");
     for (String line : lines) {
       yaml.append(line).append('\n');
     }
