@@ -1,31 +1,34 @@
 package dev.mirrorpo.config;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.mirrorpo.learning.data.Quality;
-import dev.mirrorpo.learning.es.EsConfig;
-import dev.mirrorpo.learning.es.FitnessShaping;
 import dev.mirrorpo.learning.mpo.MpoConfig;
-import dev.mirrorpo.learning.mpo.MpoLayout;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * The {@code search:} section of a preset: an MPO search with OpenAI-ES (docs/design.md §7–§9). Every key is
- * optional; the defaults are the paper's (128 pairs, σ 0.03 × 0.999 per generation, Adam lr 0.02,
- * centred ranks; one-step MPO learning ψ, φ⁻¹ and g from ORPO's point with λ 0.5).
+ * The {@code search:} section of a preset: an MPO search with OpenAI-ES (docs/search.md). Every key is optional;
+ * the defaults are the paper's. Its params (MLflow's, and search.json's, which a resumed search must match) are
+ * its keys as resolved, the ES keys as es.* and the MPO keys as mpo.*.
  *
- * @param generations ES generations to run (128 in the paper for Hopper)
- * @param quality the dataset quality made from the preset when no dataset is given
- * @param mpo the MPO family searched: one- or two-step, which functions are learned, temporal or not, λ or β
+ * @param generations ES generations to run (default 128, the paper's for Hopper)
+ * @param quality the dataset quality made from the preset when no dataset is given (default: the preset's
+ *     {@code quality}; null until {@link Preset} fills it in). Not a param: the dataset's are.
+ * @param es the ES keys, written in this section: {@link EsSettings}
  * @param candidatesPerBatch the candidates a worker trains together as one batched program (population-batched
- *     training, docs/benchmarks.md); a speed setting, the fitness is the same for any value
+ *     training, docs/benchmarks.md); a speed setting, the fitness is the same for any value (default
+ *     {@value #DEFAULT_CANDIDATES_PER_BATCH})
+ * @param mpo the MPO keys, written in this section: {@link MpoSettings}
+ * @param trainer how each candidate is trained
+ * @param initialPolicy {@value TrainingSettings#SCRATCH} (default), or the agent file training starts from,
+ *     relative to the preset
+ * @param evaluation how each candidate's policy is scored: its fitness
  */
-public record SearchConfig(Path file, int generations, Quality quality, EsConfig es, MpoConfig mpo,
-    TrainingSettings training, int candidatesPerBatch) {
-  public static final String KEY = "search";
+public record SearchConfig(Integer generations, @JsonProperty(access = JsonProperty.Access.WRITE_ONLY) Quality quality,
+    @Inline EsSettings es, Integer candidatesPerBatch, @Inline MpoSettings mpo, TrainerSettings trainer,
+    @JsonDeserialize(using = PresetMapper.InitialPolicy.class) String initialPolicy, EvaluationSettings evaluation) {
+  public static final int PAPER_GENERATIONS = 128;
   /**
    * 4: on this project's 2-core machine batches of 4 train 1.7× as many candidate steps per second as one
    * candidate at a time, and 8 or 16 add little more (docs/benchmarks.md), while smaller batches spread a
@@ -34,79 +37,30 @@ public record SearchConfig(Path file, int generations, Quality quality, EsConfig
   public static final int DEFAULT_CANDIDATES_PER_BATCH = 4;
   /** The key of {@link #candidatesPerBatch} in the preset and in {@link #params()}. */
   public static final String CANDIDATES_PER_BATCH = "candidates_per_batch";
-  public static final int PAPER_GENERATIONS = 128;
-  public static final double PAPER_WEIGHT = 0.5;
 
-  private static final List<String> ES_KEYS = List.of("generations", "quality", "pairs", "sigma", "sigma_decay",
-      "sigma_floor", "learning_rate", "shaping", "weight_decay", "seed", CANDIDATES_PER_BATCH);
-  private static final List<String> MPO_KEYS = List.of("mode", "learn_psi", "learn_g", "temporal", "lambda", "beta");
-
-  /** Reads the search section of a preset (all defaults if it has none). */
-  public static SearchConfig load(Path file) {
-    DatasetConfig dataset = DatasetConfig.load(file);
-    ConfigSection root = ConfigSection.read(file, null);
-    List<String> keys = new ArrayList<>(ES_KEYS);
-    keys.addAll(MPO_KEYS);
-    keys.addAll(TrainingSettings.KEYS);
-    ConfigSection section = root.has(KEY) ? root.section(KEY, keys) : null;
-
-    EsConfig paper = EsConfig.paper();
-    int generations = PAPER_GENERATIONS;
-    Quality quality = dataset.quality();
-    EsConfig es = paper.withSeed(dataset.seed());
-    boolean twoStep = false;
-    boolean learnPsi = true;
-    boolean learnG = true;
-    boolean temporal = false;
-    Double weight = null;
-    int candidatesPerBatch = DEFAULT_CANDIDATES_PER_BATCH;
-    if (section != null) {
-      if (section.has(CANDIDATES_PER_BATCH)) {
-        candidatesPerBatch = Math.toIntExact(section.wholeNumber(CANDIDATES_PER_BATCH));
-        if (candidatesPerBatch < 1) {
-          throw section.problem("search.candidates_per_batch must be at least 1, got " + candidatesPerBatch);
-        }
-      }
-      generations = section.has("generations") ? Math.toIntExact(section.wholeNumber("generations")) : generations;
-      if (generations < 1) {
-        throw section.problem("search.generations must be at least 1, got " + generations);
-      }
-      quality = section.has("quality") ? DatasetConfig.quality(section, "quality") : quality;
-      try {
-        es = new EsConfig(
-            section.has("pairs") ? Math.toIntExact(section.wholeNumber("pairs")) : paper.pairs(),
-            section.has("sigma") ? section.number("sigma") : paper.initialSigma(),
-            section.has("sigma_decay") ? section.number("sigma_decay") : paper.sigmaDecay(),
-            section.has("sigma_floor") ? section.number("sigma_floor") : paper.sigmaFloor(),
-            section.has("learning_rate") ? section.number("learning_rate") : paper.learningRate(),
-            section.has("shaping") ? shaping(section) : paper.shaping(),
-            section.has("weight_decay") ? section.number("weight_decay") : paper.weightDecay(),
-            section.has("seed") ? section.wholeNumber("seed") : dataset.seed());
-      } catch (IllegalArgumentException e) {
-        throw section.problem("search: " + e.getMessage());
-      }
-      if (section.has("mode")) {
-        String mode = section.text("mode");
-        if (!mode.equals("one-step") && !mode.equals("two-step")) {
-          throw section.problem("search.mode must be one-step or two-step, got " + mode);
-        }
-        twoStep = mode.equals("two-step");
-      }
-      learnPsi = section.has("learn_psi") ? flag(section, "learn_psi") : learnPsi;
-      learnG = section.has("learn_g") ? flag(section, "learn_g") : learnG;
-      temporal = section.has("temporal") ? flag(section, "temporal") : temporal;
-      String weightKey = twoStep ? "beta" : "lambda";
-      String otherKey = twoStep ? "lambda" : "beta";
-      if (section.has(otherKey)) {
-        throw section.problem("search." + otherKey + " is for " + (twoStep ? "one-step" : "two-step") + " MPO; this"
-            + " search is " + (twoStep ? "two-step: give search.beta" : "one-step: give search.lambda"));
-      }
-      weight = section.has(weightKey) ? section.number(weightKey) : null;
+  public SearchConfig {
+    generations = generations == null ? PAPER_GENERATIONS : generations;
+    if (generations < 1) {
+      throw new IllegalArgumentException("search.generations must be at least 1, got " + generations);
     }
-    double strength = weight == null ? PAPER_WEIGHT : weight;
-    MpoConfig mpo = twoStep ? MpoConfig.twoStep(learnG, temporal).withBeta(strength)
-        : MpoConfig.oneStep(learnPsi, learnG, temporal).withLambda(strength);
-    return new SearchConfig(file, generations, quality, es, mpo, TrainingSettings.read(section), candidatesPerBatch);
+    candidatesPerBatch = candidatesPerBatch == null ? DEFAULT_CANDIDATES_PER_BATCH : candidatesPerBatch;
+    if (candidatesPerBatch < 1) {
+      throw new IllegalArgumentException("search.candidates_per_batch must be at least 1, got " + candidatesPerBatch);
+    }
+    es = Objects.requireNonNullElseGet(es, () -> new EsSettings(null, null, null, null, null, null, null, null));
+    mpo = Objects.requireNonNullElseGet(mpo, () -> new MpoSettings(null, null, null, null, null, null));
+    trainer = Objects.requireNonNullElseGet(trainer, TrainerSettings::paper);
+    initialPolicy = Objects.requireNonNullElse(initialPolicy, TrainingSettings.SCRATCH);
+    evaluation = Objects.requireNonNullElseGet(evaluation, EvaluationSettings::paper);
+  }
+
+  static SearchConfig defaults() {
+    return new SearchConfig(null, null, null, null, null, null, null, null);
+  }
+
+  SearchConfig forDataset(DatasetConfig dataset) {
+    return new SearchConfig(generations, quality == null ? dataset.quality() : quality,
+        es.withDefaultSeed(dataset.seed()), candidatesPerBatch, mpo, trainer, initialPolicy, evaluation);
   }
 
   /** The same search with another batch size (a speed setting, e.g. from the command line). */
@@ -114,59 +68,25 @@ public record SearchConfig(Path file, int generations, Quality quality, EsConfig
     if (candidates < 1) {
       throw new IllegalArgumentException("--candidates-per-batch must be at least 1, got " + candidates);
     }
-    return new SearchConfig(file, generations, quality, es, mpo, training, candidates);
+    return new SearchConfig(generations, quality, es, candidates, mpo, trainer, initialPolicy, evaluation);
   }
 
-  private static FitnessShaping shaping(ConfigSection section) {
-    String name = section.text("shaping");
-    return switch (name) {
-      case "centred-ranks", "centered-ranks" -> FitnessShaping.CENTRED_RANKS;
-      case "z-score" -> FitnessShaping.Z_SCORE;
-      default -> throw section.problem("search.shaping must be centred-ranks or z-score, got " + name);
-    };
-  }
-
-  private static boolean flag(ConfigSection section, String key) {
-    String value = section.text(key).toLowerCase(Locale.ROOT);
-    if (!value.equals("true") && !value.equals("false")) {
-      throw section.problem("search." + key + " must be true or false, got " + value);
-    }
-    return Boolean.parseBoolean(value);
+  public TrainingSettings training() {
+    return new TrainingSettings(trainer, initialPolicy, evaluation);
   }
 
   /** The baseline the search is measured against: MPO's start point as the known objective. */
   public String baselineAlgorithm() {
-    return mpo.twoStep() ? "dpo" : "orpo";
+    return mpo.config().twoStep() ? "dpo" : "orpo";
   }
 
-  /** Every resolved setting as flat strings, for MLflow params and the run's config.json. */
+  /** The search's settings as flat strings, for MLflow params and the run's search.json. */
   public Map<String, String> params() {
-    Map<String, String> params = new LinkedHashMap<>();
-    params.put("config_file", file.toAbsolutePath().normalize().toString());
-    params.put("generations", Integer.toString(generations));
-    params.put("es.pairs", Integer.toString(es.pairs()));
-    params.put("es.sigma", Double.toString(es.initialSigma()));
-    params.put("es.sigma_decay", Double.toString(es.sigmaDecay()));
-    params.put("es.sigma_floor", Double.toString(es.sigmaFloor()));
-    params.put("es.learning_rate", Double.toString(es.learningRate()));
-    params.put("es.shaping", es.shaping().name().toLowerCase(Locale.ROOT));
-    params.put("es.weight_decay", Double.toString(es.weightDecay()));
-    params.put("es.seed", Long.toString(es.seed()));
-    params.put(CANDIDATES_PER_BATCH, Integer.toString(candidatesPerBatch));
-    params.putAll(mpoParams(mpo));
-    params.putAll(training.params());
-    return params;
+    return PresetMapper.params(this);
   }
 
-  /** MPO options as flat strings (mpo.mode, mpo.lambda, ...): a search's and a discovered objective's params. */
+  /** A discovered objective's MPO settings as the search's params name them (mpo.mode, mpo.lambda, ...). */
   public static Map<String, String> mpoParams(MpoConfig mpo) {
-    Map<String, String> params = new LinkedHashMap<>();
-    params.put("mpo.mode", mpo.twoStep() ? "two-step" : "one-step");
-    params.put("mpo.learn_psi", Boolean.toString(mpo.learnPsi()));
-    params.put("mpo.learn_g", Boolean.toString(mpo.learnG()));
-    params.put("mpo.temporal", Boolean.toString(mpo.temporal()));
-    params.put(mpo.twoStep() ? "mpo.beta" : "mpo.lambda", Double.toString(mpo.twoStep() ? mpo.beta() : mpo.lambda()));
-    params.put("mpo.dimension", Integer.toString(MpoLayout.size(mpo)));
-    return params;
+    return PresetMapper.params(Map.of("mpo", MpoSettings.of(mpo)));
   }
 }

@@ -1,7 +1,7 @@
 package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.config.BenchmarkConfig;
-import dev.mirrorpo.config.DatasetConfig;
+import dev.mirrorpo.config.Preset;
 import dev.mirrorpo.learning.data.Quality;
 import dev.mirrorpo.learning.io.AtomicFiles;
 import dev.mirrorpo.learning.io.DirectoryLock;
@@ -129,8 +129,8 @@ public final class BenchmarkPipeline {
 
   private static Summary runLocked(Options options, String[] beamArgs, Origin origin,
       PrintWriter progress) {
-    Path configFile = Path.of(options.getConfig());
-    BenchmarkConfig config = BenchmarkConfig.load(configFile);
+    Preset preset = Preset.load(Path.of(options.getConfig()));
+    BenchmarkConfig config = preset.benchmark();
     List<String> algorithms = options.getAlgos() != null ? algorithms(options.getAlgos()) : config.algorithms();
     int seeds = options.getSeeds() != null ? options.getSeeds() : config.seeds();
     if (seeds < 1) {
@@ -144,9 +144,8 @@ public final class BenchmarkPipeline {
 
     List<BenchmarkDataset> datasets = options.getDatasets() != null
         ? givenDatasets(options.getDatasets())
-        : madeDatasets(config, configFile, out, beamArgs, origin, progress);
+        : madeDatasets(preset, out, beamArgs, origin, progress);
     Set<String> tasks = new HashSet<>();
-    DatasetConfig preset = DatasetConfig.load(configFile);
     for (BenchmarkDataset dataset : datasets) {
       preset.requireTask(dataset.task(), "dataset " + dataset.directory());
       tasks.add(dataset.task());
@@ -171,7 +170,7 @@ public final class BenchmarkPipeline {
             resultsDirectory);
       }
       results.addAll(cellResults);
-      logged += mlflow.log(cellResults, dataset, config, discovered, origin, out);
+      logged += mlflow.log(cellResults, dataset, preset, discovered, origin, out);
     }
 
     Map<String, BenchmarkTable> tables = new LinkedHashMap<>();
@@ -182,7 +181,7 @@ public final class BenchmarkPipeline {
       AtomicFiles.writeString(out.resolve("table-" + task + ".md"), table.markdown());
       AtomicFiles.writeString(out.resolve("table-" + task + ".csv"), table.csv());
     }
-    AtomicFiles.writeString(out.resolve(BenchmarkSummaryJson.FILE), BenchmarkSummaryJson.of(config, tableRows, discovered, seeds,
+    AtomicFiles.writeString(out.resolve(BenchmarkSummaryJson.FILE), BenchmarkSummaryJson.of(preset, tableRows, discovered, seeds,
         datasets, origin, options.getRunner().getSimpleName()));
     return new Summary(out, tables, results, mlflow.uri(), logged);
   }
@@ -226,12 +225,12 @@ public final class BenchmarkPipeline {
   }
 
   /** The preset's qualities under OUT/datasets/QUALITY, generated unless a finished one is there. */
-  private static List<BenchmarkDataset> madeDatasets(BenchmarkConfig config, Path configFile, Path out, String[] beamArgs,
-      Origin origin, PrintWriter progress) {
+  private static List<BenchmarkDataset> madeDatasets(Preset preset, Path out, String[] beamArgs, Origin origin,
+      PrintWriter progress) {
     List<String> directories = new ArrayList<>();
-    for (Quality quality : config.qualities()) {
+    for (Quality quality : preset.benchmark().qualities()) {
       Path directory = out.resolve(DATASETS).resolve(quality.label());
-      DatasetPipeline.generateUnlessPresent(configFile, quality, directory, beamArgs, origin, progress);
+      DatasetPipeline.generateUnlessPresent(preset, quality, directory, beamArgs, origin, progress);
       directories.add(directory.toString());
     }
     return givenDatasets(String.join(",", directories));
@@ -249,7 +248,7 @@ public final class BenchmarkPipeline {
     String sha256 = dataset.manifestSha256();
     List<BenchmarkCell> cells = new ArrayList<>();
     for (String algorithm : algorithms) {
-      List<Map<String, Double>> points = config.grid().getOrDefault(algorithm, List.of(Map.of()));
+      List<Map<String, Double>> points = config.points().getOrDefault(algorithm, List.of(Map.of()));
       for (int point = 0; point < points.size(); point++) {
         Objectives.create(algorithm, points.get(point)); // a bad grid value fails here, before any work
         for (long seed = 1; seed <= seeds; seed++) {

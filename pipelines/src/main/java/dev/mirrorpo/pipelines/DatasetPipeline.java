@@ -1,6 +1,7 @@
 package dev.mirrorpo.pipelines;
 
 import dev.mirrorpo.config.DatasetConfig;
+import dev.mirrorpo.config.Preset;
 import dev.mirrorpo.learning.data.AgentRole;
 import dev.mirrorpo.learning.data.AgentSource;
 import dev.mirrorpo.learning.data.BradleyTerryJudge;
@@ -127,8 +128,13 @@ public final class DatasetPipeline {
     if (options.getConfig() == null || options.getOut() == null) {
       throw new IllegalArgumentException("a dataset needs a preset (--config) and an output directory (--out)");
     }
+    return generate(options, Preset.load(Path.of(options.getConfig())), origin, progress);
+  }
+
+  /** Generates the dataset the options describe from {@code preset}, the preset they name, read already. */
+  static DatasetManifest generate(Options options, Preset preset, Origin origin, PrintWriter progress) {
     Path out = Path.of(options.getOut());
-    Plan plan = plan(DatasetConfig.load(Path.of(options.getConfig())), options);
+    Plan plan = plan(preset, options);
     // The workers load the agents exactly like this; a bad agent is reported before anything starts.
     new PreferencePairGenerator(plan.spec()).close();
     try (DirectoryLock lock = OutputDirectories.claim(out, options, "dataset generate")) {
@@ -178,17 +184,17 @@ public final class DatasetPipeline {
    * Makes the preset's dataset of {@code quality} in {@code directory} unless a finished one (with its
    * manifest) is there: how the benchmark and the search get datasets nobody named.
    */
-  static void generateUnlessPresent(Path preset, Quality quality, Path directory, String[] beamArgs, Origin origin,
+  static void generateUnlessPresent(Preset preset, Quality quality, Path directory, String[] beamArgs, Origin origin,
       PrintWriter progress) {
     if (Files.exists(PreferenceDatasets.manifestFile(directory))) {
       return;
     }
     Options options = options(beamArgs);
-    options.setConfig(preset.toString());
+    options.setConfig(preset.file().toString());
     options.setQuality(quality.label());
     options.setOut(directory.toString());
     options.setOverwrite(true);
-    generate(options, origin, progress);
+    generate(options, preset, origin, progress);
   }
 
   /**
@@ -236,7 +242,8 @@ public final class DatasetPipeline {
   record Plan(PairGenerationSpec spec, DatasetManifest.Config config) {}
 
   /** Resolves the preset against the options: quality, agents, ε and η. */
-  static Plan plan(DatasetConfig config, Options options) {
+  static Plan plan(Preset preset, Options options) {
+    DatasetConfig config = preset.dataset();
     Quality quality = options.getQuality() != null ? Quality.byLabel(options.getQuality()) : config.quality();
     long pairs = options.getPairs() != null ? options.getPairs() : config.pairs();
     int length = options.getLength() != null ? options.getLength() : config.length();
@@ -258,7 +265,7 @@ public final class DatasetPipeline {
     if (quality == Quality.NOISY) {
       Double given = options.getNoise() != null ? options.getNoise() : config.noise();
       if (given == null) {
-        throw new IllegalArgumentException("a noisy dataset needs ε: pass --noise or set 'noise' in " + config.file());
+        throw new IllegalArgumentException("a noisy dataset needs ε: pass --noise or set 'noise' in " + preset.file());
       }
       noise = given;
     } else {
@@ -268,7 +275,7 @@ public final class DatasetPipeline {
       noise = 0;
     }
 
-    Temperature temperature = temperature(config, options, quality, targetFile, targetAgent, originalFile,
+    Temperature temperature = temperature(preset, options, quality, targetFile, targetAgent, originalFile,
         originalAgent);
 
     PairGenerationSpec spec = new PairGenerationSpec(config.task(), target, original, quality, pairs, length, seed,
@@ -276,7 +283,7 @@ public final class DatasetPipeline {
     Map<String, DatasetManifest.AgentInfo> agents = new LinkedHashMap<>();
     agents.put(AgentRole.TARGET.label(), agentInfo(targetFile, target, targetAgent));
     agents.put(AgentRole.ORIGINAL.label(), agentInfo(originalFile, original, originalAgent));
-    DatasetManifest.Config resolved = new DatasetManifest.Config(config.file().toString(), spec.task(),
+    DatasetManifest.Config resolved = new DatasetManifest.Config(preset.file().toString(), spec.task(),
         quality.label(), pairs, length, seed, temperature.value(), temperature.source(), noise, spec.rolloutBatch(),
         spec.pairsPerChunk(), agents);
     return new Plan(spec, resolved);
@@ -290,8 +297,9 @@ public final class DatasetPipeline {
    * the preset's poor_judge.temperature or is calibrated on an agreement (--judge-agreement or
    * poor_judge.agreement) and a return gap (poor_judge.return_gap or the agents' recorded returns).
    */
-  private static Temperature temperature(DatasetConfig config, Options options, Quality quality, Path targetFile,
+  private static Temperature temperature(Preset preset, Options options, Quality quality, Path targetFile,
       Agent targetAgent, Path originalFile, Agent originalAgent) {
+    DatasetConfig config = preset.dataset();
     DatasetConfig.PoorJudge poorJudge = config.poorJudge();
     if (options.getJudgeAgreement() != null && quality != Quality.POOR_JUDGE) {
       throw new IllegalArgumentException("--judge-agreement applies to --quality poor-judge only, not to " + quality);
@@ -300,22 +308,22 @@ public final class DatasetPipeline {
       return new Temperature(options.getTemperature(), "--temperature");
     }
     if (quality != Quality.POOR_JUDGE) {
-      return new Temperature(config.temperature(), "temperature in " + config.file());
+      return new Temperature(config.temperature(), "temperature in " + preset.file());
     }
     Double agreement = options.getJudgeAgreement() != null ? options.getJudgeAgreement()
         : poorJudge != null ? poorJudge.agreement() : null;
     if (agreement == null) {
       if (poorJudge == null) {
-        throw new IllegalArgumentException(config.file() + " has no 'poor_judge' section; add one, or pass"
+        throw new IllegalArgumentException(preset.file() + " has no 'poor_judge' section; add one, or pass"
             + " --judge-agreement or --temperature");
       }
-      return new Temperature(poorJudge.temperature(), "poor_judge.temperature in " + config.file());
+      return new Temperature(poorJudge.temperature(), "poor_judge.temperature in " + preset.file());
     }
     double gap;
     String gapSource;
     if (poorJudge != null && poorJudge.returnGap() != null) {
       gap = poorJudge.returnGap();
-      gapSource = "poor_judge.return_gap in " + config.file();
+      gapSource = "poor_judge.return_gap in " + preset.file();
     } else {
       double targetReturn = recordedReturn(AgentRole.TARGET, targetFile, targetAgent, config.task());
       double originalReturn = recordedReturn(AgentRole.ORIGINAL, originalFile, originalAgent, config.task());

@@ -1,11 +1,13 @@
 package dev.mirrorpo.pipelines;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.mirrorpo.config.Preset;
 import dev.mirrorpo.config.SearchConfig;
 import dev.mirrorpo.learning.NumericEnvironment;
 import dev.mirrorpo.learning.es.OpenAiEs;
 import dev.mirrorpo.learning.io.AtomicFiles;
 import dev.mirrorpo.learning.io.Sha256;
+import dev.mirrorpo.learning.mpo.MpoConfig;
 import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.learning.mpo.MpoObjective;
 import dev.mirrorpo.learning.objectives.Objective;
@@ -122,10 +124,11 @@ public final class Reproducibility {
     options.setConfig(preset.toString());
     options.setOut(dataset.toString());
     options.setOverwrite(true);
+    Preset quick = Preset.load(preset);
     // The generation read every row back to write its manifest: the digest and the summary are there.
-    DatasetManifest manifest = DatasetPipeline.generate(options, origin, progress);
+    DatasetManifest manifest = DatasetPipeline.generate(options, quick, origin, progress);
 
-    SearchConfig search = SearchConfig.load(preset);
+    SearchConfig search = quick.search();
     CellSettings settings = shortTraining(search.training().cellSettings(manifest.config().task()));
     List<Digest> digests = new ArrayList<>();
     if (wanted(only, "quick-dataset")) {
@@ -139,9 +142,10 @@ public final class Reproducibility {
           Objectives.create("orpo", Map.of("lambda", search.mpo().lambda()))));
     }
     if (wanted(only, "mpo-training")) {
-      OpenAiEs es = new OpenAiEs(search.es());
-      float[] candidate = es.candidate(es.initialize(MpoLayout.initial(search.mpo())), 0).parameters();
-      digests.add(training("mpo-training", settings, dataset, MpoObjective.create(search.mpo(), candidate)));
+      OpenAiEs es = new OpenAiEs(search.es().config());
+      MpoConfig mpo = search.mpo().config();
+      float[] candidate = es.candidate(es.initialize(MpoLayout.initial(mpo)), 0).parameters();
+      digests.add(training("mpo-training", settings, dataset, MpoObjective.create(mpo, candidate)));
     }
     if (wanted(only, "quick-search-generation")) {
       digests.add(searchGeneration(preset, dataset, work.resolve("quick-search"), origin, progress));

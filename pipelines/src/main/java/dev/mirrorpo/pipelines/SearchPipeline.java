@@ -1,12 +1,13 @@
 package dev.mirrorpo.pipelines;
 
-import dev.mirrorpo.config.DatasetConfig;
+import dev.mirrorpo.config.Preset;
 import dev.mirrorpo.config.SearchConfig;
 import dev.mirrorpo.learning.Seeds;
 import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.learning.es.OpenAiEs;
 import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.io.Sha256;
+import dev.mirrorpo.learning.mpo.MpoConfig;
 import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.report.FitnessPlot;
@@ -131,10 +132,9 @@ public final class SearchPipeline {
 
   private static Summary runLocked(Options options, String[] beamArgs, Origin origin,
       PrintWriter progress) {
-    Path configFile = Path.of(options.getConfig());
-    SearchConfig loaded = SearchConfig.load(configFile);
-    SearchConfig config = options.getCandidatesPerBatch() == null ? loaded
-        : loaded.withCandidatesPerBatch(options.getCandidatesPerBatch());
+    Preset preset = Preset.load(Path.of(options.getConfig()));
+    SearchConfig config = options.getCandidatesPerBatch() == null ? preset.search()
+        : preset.search().withCandidatesPerBatch(options.getCandidatesPerBatch());
     int generations = options.getGenerations() != null ? options.getGenerations() : config.generations();
     if (generations < 1) {
       throw new IllegalArgumentException("--generations must be at least 1, got " + generations);
@@ -143,19 +143,19 @@ public final class SearchPipeline {
     Path dataset = options.getDataset() != null ? Path.of(options.getDataset())
         : run.file("dataset");
     if (options.getDataset() == null) {
-      DatasetPipeline.generateUnlessPresent(configFile, config.quality(), dataset, beamArgs, origin, progress);
+      DatasetPipeline.generateUnlessPresent(preset, config.quality(), dataset, beamArgs, origin, progress);
     }
     PreferenceDatasets.Inspection inspection = PreferenceDatasets.inspect(dataset);
     String task = inspection.manifest().config().task();
-    DatasetConfig.load(configFile).requireTask(task, "--dataset " + dataset);
+    preset.requireTask(task, "--dataset " + dataset);
     config.training().requireStartsOn(task, "search.initial_policy");
     CellSettings settings = config.training().cellSettings(task);
     String manifestSha = Sha256.ofFile(PreferenceDatasets.manifestFile(dataset));
-    startOrCheck(run, config, dataset, manifestSha, task, origin);
+    startOrCheck(run, preset.file(), config, dataset, manifestSha, task, origin);
 
-    OpenAiEs es = new OpenAiEs(config.es());
+    OpenAiEs es = new OpenAiEs(config.es().config());
     EsState state = Files.exists(run.file(SearchRun.STATE)) ? EsState.read(run.file(SearchRun.STATE))
-        : es.initialize(MpoLayout.initial(config.mpo()));
+        : es.initialize(MpoLayout.initial(config.mpo().config()));
     SearchRun.Baseline baseline = baseline(run, config, settings, dataset, progress);
     SearchMlflow mlflow = SearchMlflow.open(MlflowTracking.resolveUri(options.getMlflowUri()), progress);
     mlflow.sync(run);
@@ -168,7 +168,7 @@ public final class SearchPipeline {
           generations);
     }
     progress.printf(Locale.ROOT, "search: MPO (%s, %d parameters) on %s %s, %d candidates per generation, %s%n",
-        config.mpo().describe(), state.dimension(), task, dataset, config.es().candidates(),
+        config.mpo().config().describe(), state.dimension(), task, dataset, config.es().config().candidates(),
         options.getRunner().getSimpleName());
     progress.flush();
     Search search = new Search(options, run, config, es, settings, dataset, baseline, generations, progress);
@@ -186,9 +186,11 @@ public final class SearchPipeline {
   }
 
   /** Writes search.json for a new run; for an existing one, refuses another config or dataset. */
-  private static void startOrCheck(SearchRun run, SearchConfig config, Path dataset, String manifestSha, String task,
-      Origin origin) {
-    Map<String, String> params = new LinkedHashMap<>(config.params());
+  private static void startOrCheck(SearchRun run, Path configFile, SearchConfig config, Path dataset,
+      String manifestSha, String task, Origin origin) {
+    Map<String, String> params = new LinkedHashMap<>();
+    params.put("config_file", configFile.toAbsolutePath().normalize().toString());
+    params.putAll(config.params());
     params.put("dataset", dataset.toAbsolutePath().normalize().toString());
     params.put("dataset_manifest_sha256", manifestSha);
     params.put("task", task);
@@ -237,8 +239,8 @@ public final class SearchPipeline {
       return SearchRun.read(file, SearchRun.Baseline.class);
     }
     String algorithm = config.baselineAlgorithm();
-    Map<String, Double> parameters = config.mpo().twoStep() ? Map.of("beta", config.mpo().beta())
-        : Map.of("lambda", config.mpo().lambda());
+    MpoConfig mpo = config.mpo().config();
+    Map<String, Double> parameters = mpo.twoStep() ? Map.of("beta", mpo.beta()) : Map.of("lambda", mpo.lambda());
     progress.printf("search: training the baseline %s %s on the same dataset%n", algorithm, parameters);
     progress.flush();
     TrainAndEvaluate.Outcome outcome = TrainAndEvaluate.run(settings, dataset.toString(),
@@ -269,20 +271,20 @@ public final class SearchPipeline {
       long started = System.nanoTime();
       Pipeline pipeline = Pipeline.create(options);
       pipeline
-          .apply("TrainAndEvaluateCandidates", TrainAndEvaluateCandidates.of(state, config.mpo(), settings,
+          .apply("TrainAndEvaluateCandidates", TrainAndEvaluateCandidates.of(state, config.mpo().config(), settings,
               dataset.toString(), trainingSeed(config, g), config.candidatesPerBatch()))
           .apply("WriteCandidateFitness", WriteSingleParquetFile.<CandidateFitness>to(directory.toString(),
               SearchRun.FITNESS_PREFIX, CandidateFitness.getClassSchema()));
       String what = "generation " + (g + 1) + "/" + generations;
       PipelineRuns.runToEnd(pipeline, options, new PipelineRuns.Job("search " + what, "candidates",
-          config.es().candidates(), TrainAndEvaluateCandidates.class, TrainAndEvaluateCandidates.CANDIDATES_COUNTER,
+          config.es().config().candidates(), TrainAndEvaluateCandidates.class, TrainAndEvaluateCandidates.CANDIDATES_COUNTER,
           "search", what + " is not finished; rerun the same command to resume from the last finished generation"),
           progress);
       FileIoLeftovers.removeFrom(directory);
       SealedFiles.seal(directory, SearchRun.FITNESS_PREFIX);
 
       List<CandidateFitness> rows = run.fitnessRows(g);
-      double[] fitness = new double[config.es().candidates()];
+      double[] fitness = new double[config.es().config().candidates()];
       Arrays.fill(fitness, Double.NaN);
       for (CandidateFitness row : rows) {
         fitness[OpenAiEs.candidateIndex(row.getPairIndex(), row.getSign())] = row.getFitness();

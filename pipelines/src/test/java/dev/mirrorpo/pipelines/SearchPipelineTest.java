@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.mirrorpo.config.Preset;
 import dev.mirrorpo.config.SearchConfig;
 import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.learning.io.DirectoryLock;
@@ -193,12 +194,12 @@ class SearchPipelineTest {
    */
   @Test
   void aCandidateWhoseTrainingDivergesGetsNoFitnessAndIsCountedAsFailedWhileItsBatchMateTrainsOn() throws IOException {
-    SearchConfig config = SearchConfig.load(preset);
+    SearchConfig config = Preset.load(preset).search();
     SearchRun run = new SearchRun(work.resolve("mixed"));
     Path generation = run.generationDirectory(0);
     Pipeline pipeline = Pipeline.create(SearchPipeline.options("--runner=DirectRunner"));
     pipeline
-        .apply(TrainAndEvaluateCandidates.of(MixedGeneration.state(config.mpo(), 5), config.mpo(),
+        .apply(TrainAndEvaluateCandidates.of(MixedGeneration.state(config.mpo().config(), 5), config.mpo().config(),
             config.training().cellSettings("hopper"), dataset.toString(), 1, 2))
         .apply(WriteSingleParquetFile.<CandidateFitness>to(generation.toString(), SearchRun.FITNESS_PREFIX,
             CandidateFitness.getClassSchema()));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mirrorpo.config.BenchmarkConfig;
+import dev.mirrorpo.config.Preset;
 import dev.mirrorpo.transforms.benchmark.DiscoveredObjective;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,14 +26,15 @@ public final class BenchmarkSummaryJson {
    * @param rows the table's rows: the algorithms, then the discovered objectives by label
    * @param discovered where each discovered objective came from
    */
-  public static String of(BenchmarkConfig config, List<String> rows, List<DiscoveredObjective> discovered, int seeds,
+  public static String of(Preset preset, List<String> rows, List<DiscoveredObjective> discovered, int seeds,
       List<BenchmarkDataset> datasets, Origin origin, String runner) {
+    BenchmarkConfig config = preset.benchmark();
     Map<String, Object> root = new LinkedHashMap<>();
     root.put("format", "mirrorpo-benchmark");
     root.put("format_version", 1);
     root.putAll(origin.fields());
     root.put("runner", runner);
-    root.put("config_file", config.file().toAbsolutePath().normalize().toString());
+    root.put("config_file", preset.file().toAbsolutePath().normalize().toString());
     root.put("algorithms", rows);
     root.put("discovered", discovered.stream().map(objective -> {
       Map<String, Object> entry = new LinkedHashMap<>();
@@ -43,7 +45,7 @@ public final class BenchmarkSummaryJson {
       return entry;
     }).toList());
     root.put("seeds", seeds);
-    root.put("grid", config.grid());
+    root.put("grid", config.points());
     root.putAll(config.training().json());
     List<Map<String, Object>> used = datasets.stream().map(d -> {
       Map<String, Object> entry = new LinkedHashMap<>();

@@ -34,8 +34,8 @@ public record BestObjective(
       + " --out RUN_DIR)";
 
   public static BestObjective of(SearchConfig config, EsState.Best best, String policySha256, String task) {
-    return new BestObjective(FORMAT, config.mpo(), best.fitness(), best.generation(), best.pairIndex(), best.sign(),
-        best.parameters().length, FloatCodec.encode(best.parameters()), FloatCodec.checksum(best.parameters()),
+    return new BestObjective(FORMAT, config.mpo().config(), best.fitness(), best.generation(), best.pairIndex(),
+        best.sign(), best.parameters().length, FloatCodec.encode(best.parameters()), FloatCodec.checksum(best.parameters()),
         policySha256, task);
   }
 

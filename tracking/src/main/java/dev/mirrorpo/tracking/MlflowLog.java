@@ -1,6 +1,6 @@
 package dev.mirrorpo.tracking;
 
-import dev.mirrorpo.config.BenchmarkConfig;
+import dev.mirrorpo.config.Preset;
 import dev.mirrorpo.config.SearchConfig;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.runfiles.BenchmarkDataset;
@@ -65,7 +65,7 @@ public final class MlflowLog {
    *
    * @param discovered the benchmark's discovered objectives, whose files and MPO options their cells' runs record
    */
-  public int log(List<BenchmarkResult> rows, BenchmarkDataset dataset, BenchmarkConfig config,
+  public int log(List<BenchmarkResult> rows, BenchmarkDataset dataset, Preset preset,
       List<DiscoveredObjective> discovered, Origin origin, Path out) {
     if (tracking == null) {
       return 0;
@@ -80,7 +80,7 @@ public final class MlflowLog {
       Map<String, DiscoveredObjective> bySha256 = new HashMap<>();
       discovered.forEach(objective -> bySha256.put(objective.sha256(), objective));
       for (BenchmarkResult row : rows) {
-        if (tracking.log(experiment, record(row, dataset, config, bySha256.get(row.getObjectiveSha256()), origin, out))
+        if (tracking.log(experiment, record(row, dataset, preset, bySha256.get(row.getObjectiveSha256()), origin, out))
             .now()) {
           logged++;
         }
@@ -96,7 +96,7 @@ public final class MlflowLog {
   }
 
   private static MlflowTracking.RunRecord record(BenchmarkResult row, BenchmarkDataset dataset,
-      BenchmarkConfig config, DiscoveredObjective discovered, Origin origin, Path out) {
+      Preset preset, DiscoveredObjective discovered, Origin origin, Path out) {
     String cell = BenchmarkCell.key(row);
     Map<String, String> params = new LinkedHashMap<>();
     params.put("algorithm", row.getAlgorithm().toString());
@@ -112,8 +112,8 @@ public final class MlflowLog {
       params.putAll(SearchConfig.mpoParams(discovered.mpo()));
     }
     params.put("seed", Long.toString(row.getSeed()));
-    params.putAll(config.training().params());
-    params.put("config_file", config.file().toAbsolutePath().normalize().toString());
+    params.putAll(preset.benchmark().training().params());
+    params.put("config_file", preset.file().toAbsolutePath().normalize().toString());
     params.put("command", origin.command());
     params.put("git_commit", origin.gitCommit());
 
@@ -124,7 +124,7 @@ public final class MlflowLog {
     metrics.put("train_seconds", row.getTrainSeconds());
     metrics.put("evaluate_seconds", row.getEvaluateSeconds());
     Map<String, String> tags = new LinkedHashMap<>(MlflowTracking.sourceTags(origin.command(), origin.gitCommit(),
-        config.file().toAbsolutePath().normalize().toString()));
+        preset.file().toAbsolutePath().normalize().toString()));
     tags.put("mirrorpo.cell", cell);
     tags.put("mirrorpo.status", row.getStatus().toString());
     tags.put("mirrorpo.message", row.getMessage().toString());

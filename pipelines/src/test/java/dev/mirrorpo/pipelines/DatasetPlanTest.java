@@ -4,16 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mirrorpo.config.DatasetConfig;
-import dev.mirrorpo.learning.data.Quality;
+import dev.mirrorpo.config.Preset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Presets are read strictly and resolved against the command line before anything runs. */
-class DatasetConfigTest {
+/** A preset is resolved against the command line before anything runs (reading it: config's PresetTest). */
+class DatasetPlanTest {
   @TempDir static Path directory;
 
   @BeforeAll
@@ -31,44 +30,11 @@ class DatasetConfigTest {
   }
 
   private static DatasetPipeline.Plan plan(Path preset, String... beamArgs) {
-    return DatasetPipeline.plan(DatasetConfig.load(preset), DatasetPipeline.options(beamArgs));
+    return DatasetPipeline.plan(Preset.load(preset), DatasetPipeline.options(beamArgs));
   }
 
   private static String problem(Runnable action) {
     return assertThrows(IllegalArgumentException.class, action::run).getMessage();
-  }
-
-  @Test
-  void agentPathsAreRelativeToThePresetAndDefaultsApply() {
-    DatasetConfig config = DatasetConfig.load(preset("plain", "pairs: 10", "length: 20", "seed: 5", "temperature: 2"));
-    assertEquals(directory.resolve("expert.agent.json"), config.target());
-    assertEquals(directory.resolve("weak.agent.json"), config.original());
-    assertEquals(Quality.BASE, config.quality());
-    assertEquals(DatasetConfig.DEFAULT_ROLLOUT_BATCH, config.rolloutBatch());
-    assertEquals(2.0, config.temperature());
-  }
-
-  @Test
-  void anUnknownKeyIsNamedWithTheValidKeys() {
-    Path file = preset("typo", "pairs: 10", "length: 20", "seed: 5", "temperature: 2", "pair: 3");
-    String message = problem(() -> DatasetConfig.load(file));
-    assertTrue(message.startsWith("config " + file + ": unknown key 'pair'") && message.contains("pairs, length"),
-        message);
-    Path nested = preset("nested", "pairs: 10", "length: 20", "seed: 5", "temperature: 2", "poor_judge:",
-        "  agreement: 0.8", "  temprature: 3");
-    assertTrue(problem(() -> DatasetConfig.load(nested)).contains("unknown key 'poor_judge.temprature'"));
-  }
-
-  @Test
-  void missingKeysWrongTypesAndBrokenYamlAreNamed() {
-    assertTrue(problem(() -> DatasetConfig.load(preset("missing", "pairs: 10", "length: 20", "temperature: 2")))
-        .contains("missing key 'seed'"));
-    assertTrue(problem(() -> DatasetConfig.load(preset("type", "pairs: many", "length: 20", "seed: 1",
-        "temperature: 2"))).contains("'pairs' must be a whole number, got many"));
-    assertTrue(problem(() -> DatasetConfig.load(preset("yaml", "pairs: [10", "length: 20"))).contains("not valid YAML"));
-    assertTrue(problem(() -> DatasetConfig.load(preset("quality", "quality: superb", "pairs: 1", "length: 2",
-        "seed: 1", "temperature: 1"))).contains("unknown dataset quality 'superb'"));
-    assertTrue(problem(() -> DatasetConfig.load(directory.resolve("absent.yaml"))).contains("no such file"));
   }
 
   @Test
@@ -105,11 +71,11 @@ class DatasetConfigTest {
     Path file = preset("noise", "pairs: 10", "length: 20", "seed: 5", "temperature: 1");
     DatasetPipeline.Options noisy = DatasetPipeline.options();
     noisy.setQuality("noisy");
-    assertTrue(problem(() -> DatasetPipeline.plan(DatasetConfig.load(file), noisy)).contains("needs ε"));
+    assertTrue(problem(() -> DatasetPipeline.plan(Preset.load(file), noisy)).contains("needs ε"));
     noisy.setNoise(0.2);
-    assertEquals(0.2, DatasetPipeline.plan(DatasetConfig.load(file), noisy).spec().noise());
+    assertEquals(0.2, DatasetPipeline.plan(Preset.load(file), noisy).spec().noise());
     DatasetPipeline.Options base = DatasetPipeline.options();
     base.setNoise(0.2);
-    assertTrue(problem(() -> DatasetPipeline.plan(DatasetConfig.load(file), base)).contains("noisy only"));
+    assertTrue(problem(() -> DatasetPipeline.plan(Preset.load(file), base)).contains("noisy only"));
   }
 }
