@@ -276,15 +276,16 @@ final class TrainingLoop {
    */
   Gradients gradients(Stage stage, PopulationObjective objective, int[] pairs) {
     Policies policies = stage.policies();
+    float[] losses;
     try (NDScope scope = new NDScope(); GradientTape tape = GradientTape.record()) {
       PackedPairs packed = PackedPairs.of(policies.manager(), stage.data(), pairs);
       TrajectoryLikelihood.Evaluation likelihoods = evaluate(policies, packed);
-      NDArray losses = objective.losses(packed.batch(likelihoods.logLikelihoods(), stage.reference()));
-      float[] values = losses.toFloatArray();
-      tape.backward(losses.sum());
+      NDArray memberLosses = objective.losses(packed.batch(likelihoods.logLikelihoods(), stage.reference()));
+      losses = memberLosses.toFloatArray();
+      tape.backward(memberLosses.sum());
       likelihoods.backpropagate(tape);
-      return new Gradients(values, policies.takeGradients());
     }
+    return new Gradients(losses, policies.takeGradients());
   }
 
   /**
