@@ -12,8 +12,9 @@ import java.util.List;
  * the same minibatches, member k learning with objective k, trained as one batched tensor program — the
  * setting of an ES generation, whose candidates differ only in their objective. The steps are
  * {@link TrainingLoop}'s, as {@link OfflineTrainer}'s: each member has its own Adam, its own gradient-norm clip
- * and its own divergence check; only the arithmetic is batched, so a member's training matches its
- * one-at-a-time training up to float32 rounding (batched matrix products sum in another order).
+ * and its own divergence check. Only the arithmetic is batched, and each member's part of it is computed as
+ * one policy's is, so a member trains to the same bits as alone and whatever its batch mates
+ * (PopulationTrainerTest; docs/training.md says why).
  *
  * <p>A two-step objective's SFT stage is the same for every member, so it runs once, on one policy, and the
  * population starts from its result. A member whose loss or gradient stops being finite is frozen where it was
