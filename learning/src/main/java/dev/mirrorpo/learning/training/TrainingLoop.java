@@ -31,7 +31,7 @@ import java.util.SplittableRandom;
  */
 final class TrainingLoop {
   private static final long SHUFFLE_STREAM = 11;
-  /** Adam's ε (β are Adam's defaults, 0.9 and 0.999), as the paper's optax settings. */
+  /** PyTorch's default (β too are its defaults), so that settings carry over as Adam's update rule does. */
   private static final double ADAM_EPSILON = 1e-8;
 
   /** What the first stage of a training continues from: no steps, no epochs. */
@@ -324,7 +324,7 @@ final class TrainingLoop {
   }
 
   /** The order in which epoch {@code epoch} visits the pairs, drawn from the seed. */
-  static int[] pairOrder(int pairs, long seed, int epoch) {
+  private static int[] pairOrder(int pairs, long seed, int epoch) {
     int[] order = new int[pairs];
     Arrays.setAll(order, i -> i);
     Permutations.shuffle(order, new SplittableRandom(Seeds.derive(seed, SHUFFLE_STREAM, epoch)));
