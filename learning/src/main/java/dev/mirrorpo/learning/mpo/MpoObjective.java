@@ -167,29 +167,40 @@ public final class MpoObjective implements Objective {
   }
 
   /**
+   * One trajectory of a pair as the two-step loss sees it.
+   *
+   * @param sum s, its log-likelihood
+   * @param mean a = s/n
+   * @param factors n, its number of (step, dimension) factors ({@link #factors})
+   * @param referenceSum π_ref's s
+   * @param referenceMean π_ref's a
+   */
+  record Side(double sum, double mean, double factors, double referenceSum, double referenceMean) {}
+
+  /**
    * The two-step loss −g(σ(β·(R_w − R_ref,w − R_l + R_ref,l))) of one pair, R = s + n·(φ⁻¹(x) − log x),
    * with n (the factor count of each side) taken as a constant.
    */
-  PairTerms twoStepTerms(double sw, double sl, double aw, double al, double nw, double nl, double rw, double rl,
-      double raw, double ral) {
+  PairTerms twoStepTerms(Side chosen, Side rejected) {
     double[] out = new double[2];
     // R(τ) − R_ref(τ) = (s − r) + n·[(φ⁻¹(x) − log x) − (φ⁻¹(x_ref) − log x_ref)]
-    phiInv.evaluate(aw, out);
-    double mirrorW = out[0] - aw;
+    phiInv.evaluate(chosen.mean(), out);
+    double mirrorW = out[0] - chosen.mean();
     double dMirrorW = out[1] - 1;
-    phiInv.evaluate(raw, out);
-    double refMirrorW = out[0] - raw;
-    phiInv.evaluate(al, out);
-    double mirrorL = out[0] - al;
+    phiInv.evaluate(chosen.referenceMean(), out);
+    double refMirrorW = out[0] - chosen.referenceMean();
+    phiInv.evaluate(rejected.mean(), out);
+    double mirrorL = out[0] - rejected.mean();
     double dMirrorL = out[1] - 1;
-    phiInv.evaluate(ral, out);
-    double refMirrorL = out[0] - ral;
-    double rewardW = (sw - rw) + nw * (mirrorW - refMirrorW);
-    double rewardL = (sl - rl) + nl * (mirrorL - refMirrorL);
+    phiInv.evaluate(rejected.referenceMean(), out);
+    double refMirrorL = out[0] - rejected.referenceMean();
+    double rewardW = (chosen.sum() - chosen.referenceSum()) + chosen.factors() * (mirrorW - refMirrorW);
+    double rewardL = (rejected.sum() - rejected.referenceSum()) + rejected.factors() * (mirrorL - refMirrorL);
     double beta = config.beta();
     double dG = evaluateG(beta * (rewardW - rewardL), out);
     double dMargin = -dG * beta; // ∂L/∂(R_w − R_l)
-    return new PairTerms(-out[0], dMargin, -dMargin, dMargin * nw * dMirrorW, -dMargin * nl * dMirrorL);
+    return new PairTerms(-out[0], dMargin, -dMargin, dMargin * chosen.factors() * dMirrorW,
+        -dMargin * rejected.factors() * dMirrorL);
   }
 
   /**

@@ -51,9 +51,11 @@ final class MpoSurrogate {
         objective = objectiveOfRow.apply(index / pairs);
       }
       MpoObjective.PairTerms terms = twoStep
-          ? objective.twoStepTerms(sw[index], sl[index], aw[index], al[index],
-              MpoObjective.factors(sw[index], aw[index], lw[pair]), MpoObjective.factors(sl[index], al[index], ll[pair]),
-              rw[pair], rl[pair], raw[pair], ral[pair])
+          ? objective.twoStepTerms(
+              new MpoObjective.Side(sw[index], aw[index], MpoObjective.factors(sw[index], aw[index], lw[pair]), rw[pair],
+                  raw[pair]),
+              new MpoObjective.Side(sl[index], al[index], MpoObjective.factors(sl[index], al[index], ll[pair]), rl[pair],
+                  ral[pair]))
           : objective.oneStepTerms(aw[index], al[index]);
       loss[index] = (float) terms.loss();
       dSw[index] = (float) terms.dSw();

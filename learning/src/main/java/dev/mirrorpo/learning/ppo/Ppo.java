@@ -200,10 +200,8 @@ public final class Ppo implements AutoCloseable {
       }
       normalized = observeNormalized(observations, n);
     }
-    float[] nextValues = values(normalized, n);
-    float[][] advantagesAndReturns = generalizedAdvantages(batchRewards, batchValues, batchDones, nextValues);
-    update(batchObs, batchActions, batchLogProbs, batchValues, advantagesAndReturns[0], advantagesAndReturns[1],
-        learningRate);
+    Rollout rollout = new Rollout(batchObs, batchActions, batchLogProbs, batchValues, batchRewards, batchDones);
+    update(rollout, generalizedAdvantages(rollout, values(normalized, n)), learningRate);
     iteration++;
     return observations;
   }
@@ -221,10 +219,28 @@ public final class Ppo implements AutoCloseable {
     }
   }
 
-  /** GAE(γ, λ) advantages and λ-returns over a [steps × envs] batch; no bootstrap across an episode end. */
-  private float[][] generalizedAdvantages(float[] rewards, float[] values, boolean[] dones, float[] nextValues) {
+  /**
+   * One iteration's experience, [steps × envs] rows in step-major order.
+   *
+   * @param observations normalised, as the policy saw them
+   * @param logProbs the actions' log-probabilities under the policy that sampled them
+   * @param values the critic's values of the observations
+   * @param rewards scaled and clipped
+   * @param dones whether the step ended its episode
+   */
+  private record Rollout(float[] observations, float[] actions, float[] logProbs, float[] values, float[] rewards,
+      boolean[] dones) {}
+
+  /** A rollout's GAE(γ, λ) advantages and λ-returns, in its order. */
+  private record Advantages(float[] advantages, float[] returns) {}
+
+  /** No bootstrap across an episode end; the last step bootstraps from {@code nextValues}. */
+  private Advantages generalizedAdvantages(Rollout rollout, float[] nextValues) {
     int n = config.numEnvs();
     int steps = config.stepsPerEnv();
+    float[] rewards = rollout.rewards();
+    float[] values = rollout.values();
+    boolean[] dones = rollout.dones();
     float[] advantages = new float[steps * n];
     float[] returns = new float[steps * n];
     for (int i = 0; i < n; i++) {
@@ -239,11 +255,10 @@ public final class Ppo implements AutoCloseable {
         returns[k] = (float) (lastAdvantage + values[k]);
       }
     }
-    return new float[][] {advantages, returns};
+    return new Advantages(advantages, returns);
   }
 
-  private void update(float[] obs, float[] actions, float[] oldLogProbs, float[] oldValues, float[] advantages,
-      float[] returns, double learningRate) {
+  private void update(Rollout rollout, Advantages advantages, double learningRate) {
     int batch = config.batchSize();
     int size = config.minibatchSize();
     int obsSize = task.observationSize();
@@ -263,12 +278,12 @@ public final class Ppo implements AutoCloseable {
         float[] mbReturns = new float[size];
         for (int j = 0; j < size; j++) {
           int k = order[first + j];
-          System.arraycopy(obs, k * obsSize, mbObs, j * obsSize, obsSize);
-          System.arraycopy(actions, k * actSize, mbActions, j * actSize, actSize);
-          mbOldLogProbs[j] = oldLogProbs[k];
-          mbOldValues[j] = oldValues[k];
-          mbAdvantages[j] = advantages[k];
-          mbReturns[j] = returns[k];
+          System.arraycopy(rollout.observations(), k * obsSize, mbObs, j * obsSize, obsSize);
+          System.arraycopy(rollout.actions(), k * actSize, mbActions, j * actSize, actSize);
+          mbOldLogProbs[j] = rollout.logProbs()[k];
+          mbOldValues[j] = rollout.values()[k];
+          mbAdvantages[j] = advantages.advantages()[k];
+          mbReturns[j] = advantages.returns()[k];
         }
         normalizeInPlace(mbAdvantages);
         try (NDScope scope = new NDScope()) {

@@ -231,8 +231,8 @@ class MpoObjectiveTest {
           double nw = 3.0 * pairs.tw()[i];
           double nl = 3.0 * pairs.tl()[i];
           java.util.function.Function<double[], MpoObjective.PairTerms> terms = y -> config.twoStep()
-              ? objective.twoStepTerms(y[0], y[1], y[2], y[3], nw, nl, pairs.rw()[i], pairs.rl()[i], pairs.raw()[i],
-                  pairs.ral()[i])
+              ? objective.twoStepTerms(new MpoObjective.Side(y[0], y[2], nw, pairs.rw()[i], pairs.raw()[i]),
+                  new MpoObjective.Side(y[1], y[3], nl, pairs.rl()[i], pairs.ral()[i]))
               : objective.oneStepTerms(y[2], y[3]);
           MpoObjective.PairTerms at = terms.apply(x);
           double[] analytic = {at.dSw(), at.dSl(), at.dAw(), at.dAl()};

@@ -36,6 +36,8 @@ import org.junit.jupiter.api.Test;
 class LikelihoodGradientTest {
   private static final TrainerConfig CONFIG = TrainerConfig.paper();
   private static final int[] BATCH = {0, 3, 4};
+  /** The epoch whose objective is checked: temporal MPO's input x·n/N depends on it. */
+  private static final int EPOCH = 7;
   /**
    * Both computations round differently (the autograd one sums thousands of float32 log masses per trajectory
    * and differentiates the erfc fit, the other uses its exact derivatives in double precision): measured
@@ -99,50 +101,48 @@ class LikelihoodGradientTest {
         "orpo (one-step)", Objectives.create("orpo", Map.of()),
         "dpo (two-step)", Objectives.create("dpo", Map.of()),
         "mpo", candidates(MpoConfig.oneStep(true, true, false), 1, 1).get(0),
-        "temporal mpo", candidates(MpoConfig.oneStep(true, true, true), 2, 1).get(0).forEpoch(7, 12),
+        "temporal mpo", candidates(MpoConfig.oneStep(true, true, true), 2, 1).get(0),
         "two-step mpo", candidates(MpoConfig.twoStep(true, false), 3, 1).get(0));
   }
 
   @Test
   void theTrainersGradientMatchesAutogradAndFiniteDifferencesForEveryObjectiveFamily() {
-    OfflineTrainer trainer = new OfflineTrainer(CONFIG);
+    TrainingLoop loop = new TrainingLoop(CONFIG);
     PairedTrajectories normalized = data.normalized(policy.normalizer());
-    ReferenceLikelihoods references = trainer.references(reference, normalized);
+    ReferenceLikelihoods references = loop.references(reference, normalized);
     for (Map.Entry<String, Objective> family : families().entrySet()) {
-      Objective objective = family.getValue();
-      ReferenceLikelihoods referenceOrNull = objective.needsReference() ? references : null;
-      policy.parameters().takeGradients();
-      float loss = trainer.backpropagate(policy, normalized, BATCH, objective, referenceOrNull);
-      float[] byHand = policy.parameters().takeGradients();
-      float[] byAutograd = autogradGradient(objective, normalized, referenceOrNull);
+      Objective objective = family.getValue().forEpoch(EPOCH, CONFIG.epochs());
+      TrainingLoop.Stage stage = new TrainingLoop.Stage(TrainingLoop.Policies.of(policy), normalized,
+          TrainingLoop.one(objective), objective.needsReference() ? references : null, 0, CONFIG.epochs(), 1);
+      TrainingLoop.Gradients step = loop.gradients(stage, stage.objective(), BATCH);
+      float[] byHand = step.gradients()[0];
+      float[] byAutograd = autogradGradient(objective, normalized, stage.reference());
       assertClose(byAutograd, byHand, family.getKey());
 
       float[] theta = policy.parameters().values();
       int act = HopperPairs.HOPPER.actionSize();
       int outputWeights = 64 * act;
       int outputStart = theta.length - act - act - outputWeights;
-      checkFiniteDifferences(trainer, normalized, objective, referenceOrNull, byHand, 0, theta.length,
-          family.getKey() + ", all parameters");
-      checkFiniteDifferences(trainer, normalized, objective, referenceOrNull, byHand, theta.length - act,
-          theta.length, family.getKey() + ", log σ");
-      checkFiniteDifferences(trainer, normalized, objective, referenceOrNull, byHand, outputStart,
-          outputStart + outputWeights, family.getKey() + ", output layer");
+      checkFiniteDifferences(loop, stage, byHand, 0, theta.length, family.getKey() + ", all parameters");
+      checkFiniteDifferences(loop, stage, byHand, theta.length - act, theta.length, family.getKey() + ", log σ");
+      checkFiniteDifferences(loop, stage, byHand, outputStart, outputStart + outputWeights,
+          family.getKey() + ", output layer");
       policy.parameters().setValues(theta);
-      assertTrue(Float.isFinite(loss), family.getKey() + " loss " + loss);
+      assertTrue(Float.isFinite(step.losses()[0]), family.getKey() + " loss " + step.losses()[0]);
     }
   }
 
   @Test
   void thePopulationTrainersGradientsMatchAutograd() {
-    PopulationTrainer trainer = new PopulationTrainer(CONFIG);
+    TrainingLoop loop = new TrainingLoop(CONFIG);
     PairedTrajectories normalized = data.normalized(policy.normalizer());
-    ReferenceLikelihoods references = new OfflineTrainer(CONFIG).references(reference, normalized);
+    ReferenceLikelihoods references = loop.references(reference, normalized);
     for (MpoConfig config : List.of(MpoConfig.oneStep(true, true, true), MpoConfig.twoStep(true, false))) {
-      PopulationObjective objective = MpoPopulation.of(candidates(config, 4, 3)).forEpoch(5, 12);
+      PopulationObjective objective = MpoPopulation.of(candidates(config, 4, 3)).forEpoch(5, CONFIG.epochs());
       ReferenceLikelihoods referenceOrNull = objective.needsReference() ? references : null;
       try (PolicyPopulation population = PolicyPopulation.replicate(policy, objective.size())) {
-        trainer.backpropagate(population, normalized, BATCH, objective, referenceOrNull);
-        float[][] byHand = population.takeMemberGradients();
+        float[][] byHand = loop.gradients(new TrainingLoop.Stage(TrainingLoop.Policies.of(population), normalized,
+            objective, referenceOrNull, 0, CONFIG.epochs(), 1), objective, BATCH).gradients();
         try (NDScope scope = new NDScope(); GradientTape tape = GradientTape.record()) {
           PackedPairs packed = PackedPairs.of(population.manager(), normalized, BATCH);
           LogLikelihoods likelihoods = AutogradLikelihood.of(population.actionMeans(packed.observations()),
@@ -191,8 +191,8 @@ class LikelihoodGradientTest {
    * The loss's change along the gradient restricted to parameters [from, to), against the gradient's dot
    * product with the actual (float32-rounded) step.
    */
-  private static void checkFiniteDifferences(OfflineTrainer trainer, PairedTrajectories normalized,
-      Objective objective, ReferenceLikelihoods referenceOrNull, float[] gradient, int from, int to, String what) {
+  private static void checkFiniteDifferences(TrainingLoop loop, TrainingLoop.Stage stage, float[] gradient, int from,
+      int to, String what) {
     float[] theta = policy.parameters().values();
     double norm = 0;
     for (int i = from; i < to; i++) {
@@ -210,18 +210,14 @@ class LikelihoodGradientTest {
     for (int i = from; i < to; i++) {
       predicted += (double) gradient[i] * ((double) plus[i] - minus[i]);
     }
-    double measured = loss(trainer, normalized, objective, referenceOrNull, plus)
-        - loss(trainer, normalized, objective, referenceOrNull, minus);
+    double measured = loss(loop, stage, plus) - loss(loop, stage, minus);
     policy.parameters().setValues(theta);
     assertEquals(predicted, measured, FINITE_DIFFERENCE_TOLERANCE * Math.abs(predicted),
         what + ": the loss's change along the gradient");
   }
 
-  private static double loss(OfflineTrainer trainer, PairedTrajectories normalized, Objective objective,
-      ReferenceLikelihoods referenceOrNull, float[] values) {
+  private static double loss(TrainingLoop loop, TrainingLoop.Stage stage, float[] values) {
     policy.parameters().setValues(values);
-    float loss = trainer.backpropagate(policy, normalized, BATCH, objective, referenceOrNull);
-    policy.parameters().takeGradients();
-    return loss;
+    return loop.gradients(stage, stage.objective(), BATCH).losses()[0];
   }
 }

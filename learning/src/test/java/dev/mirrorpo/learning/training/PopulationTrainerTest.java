@@ -55,39 +55,40 @@ class PopulationTrainerTest {
     return objectives;
   }
 
-  private static TrainingResult alone(MpoObjective objective, float[][] finalValues, int k) {
+  /** The weights {@code objective} trains alone, with OfflineTrainer. */
+  private static float[] alone(MpoObjective objective, List<TrainingResult> results) {
     try (GaussianPolicy policy = start.copy()) {
-      TrainingResult result = new OfflineTrainer(CONFIG).train(policy, data, objective, SEED,
-          new OfflineTrainer.Listener() {});
-      finalValues[k] = policy.parameters().values();
-      return result;
+      results.add(new OfflineTrainer(CONFIG).train(policy, data, objective, SEED, new OfflineTrainer.Listener() {}));
+      return policy.parameters().values();
     }
   }
 
+  /** Member {@code k}'s weights after training {@code objectives} as one population. */
+  private static float[] member(List<MpoObjective> objectives, int k) {
+    try (PopulationTrainer.Trained trained = new PopulationTrainer(CONFIG).train(start, data,
+        MpoPopulation.of(objectives), SEED, new PopulationTrainer.Listener() {})) {
+      assertTrue(trained.results().get(k).completed(), trained.results().get(k).message());
+      return trained.population().memberValues(k);
+    }
+  }
+
+  /**
+   * Every member's arithmetic is its own: the batched products compute each member's slice as the one policy's
+   * products do, and the likelihood, the clip and Adam run per member in Java. So a member trains bit for bit as
+   * it trains alone.
+   */
   private static void assertMatchesOneAtATime(MpoConfig config) {
     List<MpoObjective> objectives = candidates(config, 11, 3);
-    float[][] alone = new float[3][];
+    List<float[]> alone = new ArrayList<>();
     List<TrainingResult> aloneResults = new ArrayList<>();
-    for (int k = 0; k < 3; k++) {
-      aloneResults.add(alone(objectives.get(k), alone, k));
+    for (MpoObjective objective : objectives) {
+      alone.add(alone(objective, aloneResults));
     }
     try (PopulationTrainer.Trained trained = new PopulationTrainer(CONFIG).train(start, data,
         MpoPopulation.of(objectives), SEED, new PopulationTrainer.Listener() {})) {
       for (int k = 0; k < 3; k++) {
-        TrainingResult batched = trained.results().get(k);
-        assertTrue(batched.completed(), batched.message());
-        assertEquals(aloneResults.get(k).steps(), batched.steps());
-        for (int e = 0; e < CONFIG.epochs(); e++) {
-          assertEquals(aloneResults.get(k).epochLosses().get(e), batched.epochLosses().get(e),
-              1e-4 * Math.abs(aloneResults.get(k).epochLosses().get(e)), "member " + k + " epoch " + e);
-        }
-        float[] values = trained.population().memberValues(k);
-        double largest = 0;
-        for (int i = 0; i < values.length; i++) {
-          largest = Math.max(largest, Math.abs(values[i] - alone[k][i]));
-        }
-        // Float32 rounding of the batched products, amplified by Adam's normalised steps of lr 1e-3.
-        assertTrue(largest < 1e-4, "member " + k + " differs from its one-at-a-time training by " + largest);
+        assertEquals(aloneResults.get(k), trained.results().get(k), "member " + k);
+        assertArrayEquals(alone.get(k), trained.population().memberValues(k), "member " + k);
       }
     }
   }
@@ -102,21 +103,20 @@ class PopulationTrainerTest {
     assertMatchesOneAtATime(MpoConfig.twoStep(true, false));
   }
 
+  /**
+   * The search's batch size B is a speed setting because of this: candidate 2 of a generation trains to the same
+   * bits in populations of 1, 2 and 4, with other batch mates at other places.
+   */
   @Test
   void aMemberTrainsTheSameWhateverItsBatchMates() {
     MpoConfig config = MpoConfig.oneStep(true, true, true);
     List<MpoObjective> four = candidates(config, 12, 4);
-    float[] inFour;
-    float[] inTwo;
-    try (PopulationTrainer.Trained trained = new PopulationTrainer(CONFIG).train(start, data, MpoPopulation.of(four),
-        SEED, new PopulationTrainer.Listener() {})) {
-      inFour = trained.population().memberValues(2);
-    }
-    try (PopulationTrainer.Trained trained = new PopulationTrainer(CONFIG).train(start, data,
-        MpoPopulation.of(List.of(four.get(2), four.get(0))), SEED, new PopulationTrainer.Listener() {})) {
-      inTwo = trained.population().memberValues(0);
-    }
-    assertArrayEquals(inFour, inTwo);
+    float[] inFour = member(four, 2);
+    assertArrayEquals(inFour, member(List.of(four.get(2)), 0), "alone");
+    assertArrayEquals(inFour, member(List.of(four.get(2), four.get(0)), 0), "first of two");
+    assertArrayEquals(inFour, member(List.of(four.get(3), four.get(2)), 1), "second of two");
+    assertArrayEquals(inFour, member(List.of(four.get(1), four.get(3), four.get(0), four.get(2)), 3),
+        "last of four, other order");
   }
 
   @Test
