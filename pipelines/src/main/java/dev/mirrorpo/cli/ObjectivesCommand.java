@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 /** `mirrorpo objectives ...`: the preference-optimization objectives and their loss landscapes. */
-@Command(name = "objectives", mixinStandardHelpOptions = true,
+@Command(name = "objectives", mixinStandardHelpOptions = true, subcommands = EvaluationThroughput.class,
     description = "The preference-optimization objectives: list them, draw their loss landscapes, benchmark the"
         + " trainer.")
 final class ObjectivesCommand {
@@ -410,7 +410,7 @@ final class ObjectivesCommand {
     return fields;
   }
 
-  private static List<Path> datasetFiles(Path dataset) {
+  static List<Path> datasetFiles(Path dataset) {
     if (!Files.isDirectory(dataset)) {
       throw new IllegalArgumentException("no dataset directory " + dataset
           + "; make one with 'mirrorpo dataset generate --config configs/quick.yaml --out " + dataset + "'");
@@ -426,14 +426,14 @@ final class ObjectivesCommand {
     }
   }
 
-  private static double median(double[] values) {
+  static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
-  private static double round(double value, int decimals) {
+  static double round(double value, int decimals) {
     double scale = Math.pow(10, decimals);
     return Math.round(value * scale) / scale;
   }

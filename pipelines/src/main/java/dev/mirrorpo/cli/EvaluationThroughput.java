@@ -1,0 +1,242 @@
+package dev.mirrorpo.cli;
+
+import dev.mirrorpo.envs.EpisodeStats;
+import dev.mirrorpo.envs.Tasks;
+import dev.mirrorpo.learning.mpo.MpoPopulation;
+import dev.mirrorpo.learning.policy.AgentFile;
+import dev.mirrorpo.learning.policy.GaussianPolicy;
+import dev.mirrorpo.learning.policy.PolicyPopulation;
+import dev.mirrorpo.learning.training.Evaluator;
+import dev.mirrorpo.learning.training.PairedTrajectories;
+import dev.mirrorpo.learning.training.PopulationTrainer;
+import dev.mirrorpo.learning.training.TrainingResult;
+import dev.mirrorpo.pipelines.DatasetConfig;
+import dev.mirrorpo.pipelines.SearchConfig;
+import dev.mirrorpo.pipelines.TrainingSettings;
+import dev.mirrorpo.transforms.datasets.PairedTrajectoriesReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * What one ES candidate of a preset's search costs on one core (`mirrorpo objectives bench-evaluation`): K
+ * MPO candidates (ζ₀ + 0.03·ε) trained as one batched program on a dataset, usually a prefix of the
+ * preset's, then evaluated on the preset's episodes one at a time and as one batched program (their
+ * episodes side by side, one policy forward pass per step), in alternating rounds. Training is timed like
+ * {@link PopulationThroughput}'s and scaled to the preset's dataset and epochs; evaluation is measured
+ * whole. The two evaluations must agree bit for bit, or the bench stops.
+ */
+@Command(name = "bench-evaluation", mixinStandardHelpOptions = true,
+    description = {"What an ES candidate costs: K MPO candidates trained batched on a dataset (a prefix of the "
+        + "preset's), then evaluated on the preset's episodes one at a time and batched (one VecEnv, one policy "
+        + "forward pass per step for all of them); the training time scaled to the preset's pairs and epochs "
+        + "(docs/benchmarks.md). Two JSON lines: evaluation_throughput and candidate_cost."})
+final class EvaluationThroughput implements Callable<Integer> {
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--config", required = true, paramLabel = "FILE",
+      description = "The preset whose search to cost, e.g. configs/paper-hopper.yaml.") Path config;
+
+  @Option(names = "--dataset", required = true, paramLabel = "DIR",
+      description = "A dataset of the preset's task, e.g. its first pairs: dataset generate --config FILE "
+          + "--pairs 512.") Path dataset;
+
+  @Option(names = "--members", defaultValue = "" + SearchConfig.DEFAULT_CANDIDATES_PER_BATCH, paramLabel = "K",
+      description = "Candidates trained and evaluated together (default: ${DEFAULT-VALUE}, the search's batch).")
+  int members;
+
+  @Option(names = "--epochs", defaultValue = "3", paramLabel = "E",
+      description = "Epochs trained on the dataset, the first untimed (default: ${DEFAULT-VALUE}).") int epochs;
+
+  @Option(names = "--rounds", defaultValue = "1", paramLabel = "N",
+      description = "Alternating rounds of the two evaluations; medians are reported (default: ${DEFAULT-VALUE}).")
+  int rounds;
+
+  @Option(names = "--json", description = "Print two JSON lines.") boolean json;
+
+  /** Candidate trajectory-steps per second of the batched training, and the CPU-seconds per second it got. */
+  private record Training(double candidateStepsPerSecond, double cpuPerWall) {}
+
+  /** Medians over the rounds, per candidate: wall and CPU seconds of each evaluation; the episodes' mean length. */
+  private record Evaluations(double aloneSeconds, double batchedSeconds, double aloneCpuSeconds,
+      double batchedCpuSeconds, double meanLength) {}
+
+  @Override
+  public Integer call() {
+    if (members < 1 || epochs < 2 || rounds < 1) {
+      throw new IllegalArgumentException("--members and --rounds must be at least 1 and --epochs at least 2 (the"
+          + " first is not timed)");
+    }
+    String loadBefore = loadAverage();
+    DatasetConfig preset = DatasetConfig.load(config);
+    SearchConfig search = SearchConfig.load(config);
+    TrainingSettings settings = search.training();
+    PairedTrajectories data = PairedTrajectoriesReader.read(ObjectivesCommand.datasetFiles(dataset));
+    if (!data.task().equals(preset.task()) || data.pairs() > preset.pairs()) {
+      throw new IllegalArgumentException("--dataset " + dataset + " has " + data.pairs() + " pairs of " + data.task()
+          + "; the preset " + config + " makes " + preset.pairs() + " of " + preset.task());
+    }
+    Evaluator evaluator = new Evaluator(Tasks.byName(preset.task()), settings.episodes(), settings.evaluationSeed(),
+        settings.episodeLength());
+    long[] wall = new long[epochs + 1];
+    long[] cpu = new long[epochs + 1];
+    Evaluations evaluations;
+    try (GaussianPolicy initial = settings.initialAgent() == null ? BenchStart.of(data).policy()
+            : AgentFile.read(settings.initialAgent()).policy();
+        PopulationTrainer.Trained trained = new PopulationTrainer(BenchStart.timedPaperTrainer(epochs - 1)).train(
+            initial, data, MpoPopulation.of(new PopulationThroughput(data, search.mpo()).candidates(members)),
+            BenchStart.SHUFFLE_SEED, new PopulationTrainer.Listener() {
+              @Override
+              public void epochDone(int epoch, int total, double[] meanLosses) {
+                wall[epoch] = System.nanoTime();
+                cpu[epoch] = TrainerThroughput.processCpuNanos();
+              }
+            })) {
+      for (TrainingResult result : trained.results()) {
+        if (!result.completed()) {
+          throw new IllegalStateException("the benchmark's training stopped: " + result.message());
+        }
+      }
+      evaluations = evaluate(evaluator, trained.population());
+    }
+    double trainedSeconds = (wall[epochs] - wall[1]) / 1e9;
+    Training training = new Training(
+        (double) members * (epochs - 1) * BenchStart.stepsPerEpoch(data) / trainedSeconds,
+        (cpu[epochs] - cpu[1]) / 1e9 / trainedSeconds);
+    print(preset, settings, data, training, evaluations, loadBefore, loadAverage());
+    return 0;
+  }
+
+  /** Both evaluations of the trained candidates in alternating rounds, checked to agree bit for bit. */
+  private Evaluations evaluate(Evaluator evaluator, PolicyPopulation population) {
+    double[] alone = new double[rounds];
+    double[] batched = new double[rounds];
+    double[] aloneCpu = new double[rounds];
+    double[] batchedCpu = new double[rounds];
+    double meanLength = 0;
+    for (int r = 0; r < rounds; r++) {
+      EpisodeStats[] oneAtATime = new EpisodeStats[members];
+      EpisodeStats[] together = null;
+      // Alternate which goes first so that a slow phase of a noisy machine hits both alike.
+      for (boolean batchedTurn : r % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+        long cpuStart = TrainerThroughput.processCpuNanos();
+        long wallStart = System.nanoTime();
+        if (batchedTurn) {
+          together = evaluator.evaluate(population);
+        } else {
+          for (int k = 0; k < members; k++) {
+            try (GaussianPolicy member = population.member(k)) {
+              oneAtATime[k] = evaluator.evaluate(member);
+            }
+          }
+        }
+        (batchedTurn ? batched : alone)[r] = (System.nanoTime() - wallStart) / 1e9 / members;
+        (batchedTurn ? batchedCpu : aloneCpu)[r] = (TrainerThroughput.processCpuNanos() - cpuStart) / 1e9 / members;
+      }
+      meanLength = 0;
+      for (int k = 0; k < members; k++) {
+        if (!oneAtATime[k].equals(together[k])) {
+          throw new IllegalStateException("candidate " + k + " scored " + together[k] + " batched but "
+              + oneAtATime[k] + " alone; batched evaluation must not change a candidate's fitness");
+        }
+        meanLength += oneAtATime[k].meanLength() / members;
+      }
+    }
+    return new Evaluations(ObjectivesCommand.median(alone), ObjectivesCommand.median(batched),
+        ObjectivesCommand.median(aloneCpu), ObjectivesCommand.median(batchedCpu), meanLength);
+  }
+
+  private void print(DatasetConfig preset, TrainingSettings settings, PairedTrajectories data, Training training,
+      Evaluations evaluations, String loadBefore, String loadAfter) {
+    // The preset's dataset is taken to have the measured one's mean trajectory length (its pairs are drawn alike).
+    double presetStepsPerEpoch = (double) BenchStart.stepsPerEpoch(data) * preset.pairs() / data.pairs();
+    int presetEpochs = settings.trainer().epochs();
+    double trainingSeconds = presetEpochs * presetStepsPerEpoch / training.candidateStepsPerSecond();
+    // The cores are shared: CPU-seconds say what a candidate costs a core of its own, and compare fairly two
+    // measurements that met different loads.
+    double trainingCpuSeconds = trainingSeconds * training.cpuPerWall();
+    double share = evaluations.batchedCpuSeconds() / (trainingCpuSeconds + evaluations.batchedCpuSeconds());
+    PrintWriter out = spec.commandLine().getOut();
+    if (!json) {
+      out.printf("%s, %d episodes: %.2f s of evaluation per candidate batched (K = %d) against %.2f s one at a time;"
+          + " a candidate of %d pairs costs about %.0f s (%.0f s training, scaled from %d pairs), evaluation %.1f%%"
+          + " of its CPU time%n", preset.task(), settings.episodes(), evaluations.batchedSeconds(), members,
+          evaluations.aloneSeconds(), preset.pairs(), trainingSeconds + evaluations.batchedSeconds(), trainingSeconds,
+          data.pairs(), 100 * share);
+      return;
+    }
+    Map<String, Object> evaluation = fields("evaluation_throughput", preset, data);
+    evaluation.put("episodes", settings.episodes());
+    evaluation.put("episode_limit", settings.episodeLength());
+    evaluation.put("evaluated", members + " MPO candidates (ζ₀ + 0.03·ε) trained " + epochs + " epochs on it");
+    evaluation.put("mean_episode_length", ObjectivesCommand.round(evaluations.meanLength(), 1));
+    evaluation.put("one_at_a_time_seconds_per_candidate", ObjectivesCommand.round(evaluations.aloneSeconds(), 3));
+    evaluation.put("batched_seconds_per_candidate", ObjectivesCommand.round(evaluations.batchedSeconds(), 3));
+    evaluation.put("batched_speedup",
+        ObjectivesCommand.round(evaluations.aloneSeconds() / evaluations.batchedSeconds(), 3));
+    evaluation.put("one_at_a_time_cpu_seconds_per_candidate",
+        ObjectivesCommand.round(evaluations.aloneCpuSeconds(), 3));
+    evaluation.put("batched_cpu_seconds_per_candidate", ObjectivesCommand.round(evaluations.batchedCpuSeconds(), 3));
+    evaluation.put("batched_speedup_per_cpu_second",
+        ObjectivesCommand.round(evaluations.aloneCpuSeconds() / evaluations.batchedCpuSeconds(), 3));
+    evaluation.put("identical_to_one_at_a_time", true);
+    evaluation.put("one_at_a_time_share_of_candidate", ObjectivesCommand.round(
+        evaluations.aloneCpuSeconds() / (trainingCpuSeconds + evaluations.aloneCpuSeconds()), 4));
+    evaluation.put("batched_share_of_candidate", ObjectivesCommand.round(share, 4));
+    evaluation.put("rounds", rounds);
+    evaluation.put("loadavg_start", loadBefore);
+    evaluation.put("loadavg_end", loadAfter);
+    out.println(Json.line(evaluation));
+
+    Map<String, Object> cost = fields("candidate_cost", preset, data);
+    cost.put("preset_pairs", preset.pairs());
+    cost.put("scaled", true);
+    cost.put("scaling", "training: candidate steps/s of " + members + " candidates batched over epochs 2–" + epochs
+        + " on the dataset's " + data.pairs() + " pairs, times " + presetEpochs + " epochs of " + preset.pairs()
+        + " pairs of the dataset's mean length; evaluation: measured whole, batched");
+    cost.put("training_candidate_steps_per_s", Math.round(training.candidateStepsPerSecond()));
+    cost.put("training_cpu_per_wall", ObjectivesCommand.round(training.cpuPerWall(), 2));
+    cost.put("preset_dataset_steps", Math.round(presetStepsPerEpoch));
+    cost.put("training_seconds_per_candidate", ObjectivesCommand.round(trainingSeconds, 1));
+    cost.put("evaluation_seconds_per_candidate", ObjectivesCommand.round(evaluations.batchedSeconds(), 3));
+    cost.put("seconds_per_candidate", ObjectivesCommand.round(trainingSeconds + evaluations.batchedSeconds(), 1));
+    cost.put("training_cpu_seconds_per_candidate", ObjectivesCommand.round(trainingCpuSeconds, 1));
+    cost.put("evaluation_cpu_seconds_per_candidate", ObjectivesCommand.round(evaluations.batchedCpuSeconds(), 3));
+    cost.put("cpu_seconds_per_candidate",
+        ObjectivesCommand.round(trainingCpuSeconds + evaluations.batchedCpuSeconds(), 1));
+    cost.put("evaluation_share", ObjectivesCommand.round(share, 4));
+    cost.put("loadavg_start", loadBefore);
+    cost.put("loadavg_end", loadAfter);
+    out.println(Json.line(cost));
+  }
+
+  private Map<String, Object> fields(String benchmark, DatasetConfig preset, PairedTrajectories data) {
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("bench", "candidate");
+    fields.put("benchmark", benchmark);
+    fields.put("task", preset.task());
+    fields.put("config", config.toString());
+    fields.put("dataset", dataset.toString());
+    fields.put("pairs", data.pairs());
+    fields.put("dataset_steps", BenchStart.stepsPerEpoch(data));
+    fields.put("members", members);
+    return fields;
+  }
+
+  /** The machine's load when a figure was taken: the cores are shared, so every figure says how busy they were. */
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read /proc/loadavg", e);
+    }
+  }
+}
