@@ -1,6 +1,9 @@
 package dev.mirrorpo.cli;
 
+import dev.mirrorpo.envs.BatchPolicy;
 import dev.mirrorpo.envs.EpisodeStats;
+import dev.mirrorpo.envs.PolicyFactory;
+import dev.mirrorpo.envs.Rollouts;
 import dev.mirrorpo.envs.Tasks;
 import dev.mirrorpo.learning.mpo.MpoPopulation;
 import dev.mirrorpo.learning.policy.AgentFile;
@@ -17,6 +20,8 @@ import dev.mirrorpo.transforms.datasets.PairedTrajectoriesReader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -30,9 +35,10 @@ import picocli.CommandLine.Option;
  * What one ES candidate of a preset's search costs on one core (`mirrorpo objectives bench-evaluation`): K
  * MPO candidates (ζ₀ + 0.03·ε) trained as one batched program on a dataset, usually a prefix of the
  * preset's, then evaluated on the preset's episodes one at a time and as one batched program (their
- * episodes side by side, one policy forward pass per step), in alternating rounds. Training is timed like
- * {@link PopulationThroughput}'s and scaled to the preset's dataset and epochs; evaluation is measured
- * whole. The two evaluations must agree bit for bit, or the bench stops.
+ * episodes side by side, one policy forward pass per step), in alternating rounds, with the time each spends
+ * in the policy (the rest is physics). Training is timed like {@link PopulationThroughput}'s and scaled to the
+ * preset's dataset and epochs; evaluation is measured whole. The two evaluations must agree bit for bit, or the
+ * bench stops.
  */
 @Command(name = "bench-evaluation", mixinStandardHelpOptions = true,
     description = {"What an ES candidate costs: K MPO candidates trained batched on a dataset (a prefix of the "
@@ -40,6 +46,8 @@ import picocli.CommandLine.Option;
         + "forward pass per step for all of them); the training time scaled to the preset's pairs and epochs "
         + "(docs/benchmarks.md). Two JSON lines: evaluation_throughput and candidate_cost."})
 final class EvaluationThroughput implements Callable<Integer> {
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--config", required = true, paramLabel = "FILE",
@@ -65,9 +73,12 @@ final class EvaluationThroughput implements Callable<Integer> {
   /** Candidate trajectory-steps per second of the batched training, and the CPU-seconds per second it got. */
   private record Training(double candidateStepsPerSecond, double cpuPerWall) {}
 
-  /** Medians over the rounds, per candidate: wall and CPU seconds of each evaluation; the episodes' mean length. */
+  /**
+   * Medians over the rounds, per candidate: wall and CPU seconds of each evaluation and the CPU seconds it spent
+   * choosing actions (the policy; the rest is physics); the episodes' mean length.
+   */
   private record Evaluations(double aloneSeconds, double batchedSeconds, double aloneCpuSeconds,
-      double batchedCpuSeconds, double meanLength) {}
+      double batchedCpuSeconds, double alonePolicySeconds, double batchedPolicySeconds, double meanLength) {}
 
   @Override
   public Integer call() {
@@ -121,25 +132,29 @@ final class EvaluationThroughput implements Callable<Integer> {
     double[] batched = new double[rounds];
     double[] aloneCpu = new double[rounds];
     double[] batchedCpu = new double[rounds];
+    double[] alonePolicy = new double[rounds];
+    double[] batchedPolicy = new double[rounds];
     double meanLength = 0;
     for (int r = 0; r < rounds; r++) {
       EpisodeStats[] oneAtATime = new EpisodeStats[members];
       EpisodeStats[] together = null;
       // Alternate which goes first so that a slow phase of a noisy machine hits both alike.
       for (boolean batchedTurn : r % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+        long[] policyNanos = {0};
         long cpuStart = TrainerThroughput.processCpuNanos();
         long wallStart = System.nanoTime();
         if (batchedTurn) {
-          together = evaluator.evaluate(population);
+          together = timedEvaluation(evaluator, population, policyNanos);
         } else {
           for (int k = 0; k < members; k++) {
-            try (GaussianPolicy member = population.member(k)) {
-              oneAtATime[k] = evaluator.evaluate(member);
+            try (PolicyPopulation member = population.select(k)) {
+              oneAtATime[k] = timedEvaluation(evaluator, member, policyNanos)[0];
             }
           }
         }
         (batchedTurn ? batched : alone)[r] = (System.nanoTime() - wallStart) / 1e9 / members;
         (batchedTurn ? batchedCpu : aloneCpu)[r] = (TrainerThroughput.processCpuNanos() - cpuStart) / 1e9 / members;
+        (batchedTurn ? batchedPolicy : alonePolicy)[r] = policyNanos[0] / 1e9 / members;
       }
       meanLength = 0;
       for (int k = 0; k < members; k++) {
@@ -151,7 +166,29 @@ final class EvaluationThroughput implements Callable<Integer> {
       }
     }
     return new Evaluations(ObjectivesCommand.median(alone), ObjectivesCommand.median(batched),
-        ObjectivesCommand.median(aloneCpu), ObjectivesCommand.median(batchedCpu), meanLength);
+        ObjectivesCommand.median(aloneCpu), ObjectivesCommand.median(batchedCpu), ObjectivesCommand.median(alonePolicy),
+        ObjectivesCommand.median(batchedPolicy), meanLength);
+  }
+
+  /**
+   * {@link Evaluator#evaluate(PolicyPopulation)} (of one member: what evaluating that member alone does), adding
+   * the CPU time spent in the policy to {@code policyNanos}.
+   */
+  private static EpisodeStats[] timedEvaluation(Evaluator evaluator, PolicyPopulation population,
+      long[] policyNanos) {
+    PolicyFactory sampler = population.sampler();
+    PolicyFactory timed = episodeSeeds -> {
+      BatchPolicy policy = sampler.create(episodeSeeds);
+      return (observations, running) -> {
+        // The thread's own CPU time: under load, wall time would count the spells it waits for a core.
+        long start = THREADS.getCurrentThreadCpuTime();
+        float[] actions = policy.act(observations, running);
+        policyNanos[0] += THREADS.getCurrentThreadCpuTime() - start;
+        return actions;
+      };
+    };
+    return Rollouts.evaluate(evaluator.task(), timed, population.size(), evaluator.episodes(), evaluator.seed(),
+        evaluator.length());
   }
 
   private void print(DatasetConfig preset, TrainingSettings settings, PairedTrajectories data, Training training,
@@ -187,6 +224,12 @@ final class EvaluationThroughput implements Callable<Integer> {
     evaluation.put("batched_cpu_seconds_per_candidate", ObjectivesCommand.round(evaluations.batchedCpuSeconds(), 3));
     evaluation.put("batched_speedup_per_cpu_second",
         ObjectivesCommand.round(evaluations.aloneCpuSeconds() / evaluations.batchedCpuSeconds(), 3));
+    evaluation.put("one_at_a_time_policy_cpu_seconds_per_candidate",
+        ObjectivesCommand.round(evaluations.alonePolicySeconds(), 3));
+    evaluation.put("batched_policy_cpu_seconds_per_candidate",
+        ObjectivesCommand.round(evaluations.batchedPolicySeconds(), 3));
+    evaluation.put("batched_policy_share_of_evaluation",
+        ObjectivesCommand.round(evaluations.batchedPolicySeconds() / evaluations.batchedCpuSeconds(), 4));
     evaluation.put("identical_to_one_at_a_time", true);
     evaluation.put("one_at_a_time_share_of_candidate", ObjectivesCommand.round(
         evaluations.aloneCpuSeconds() / (trainingCpuSeconds + evaluations.aloneCpuSeconds()), 4));

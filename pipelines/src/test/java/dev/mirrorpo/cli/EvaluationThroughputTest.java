@@ -55,10 +55,14 @@ class EvaluationThroughputTest {
     assertEquals(3, evaluation.get("episodes").asInt());
     assertTrue(evaluation.get("identical_to_one_at_a_time").asBoolean(), evaluation.toString());
     for (String field : new String[] {"one_at_a_time_seconds_per_candidate", "batched_seconds_per_candidate",
-        "one_at_a_time_cpu_seconds_per_candidate", "batched_cpu_seconds_per_candidate", "mean_episode_length",
+        "one_at_a_time_cpu_seconds_per_candidate", "batched_cpu_seconds_per_candidate",
+        "one_at_a_time_policy_cpu_seconds_per_candidate", "batched_policy_cpu_seconds_per_candidate",
+        "mean_episode_length",
         "batched_share_of_candidate"}) {
       positive(evaluation, field);
     }
+    assertTrue(evaluation.get("batched_policy_cpu_seconds_per_candidate").asDouble()
+        <= evaluation.get("batched_cpu_seconds_per_candidate").asDouble(), "the policy's time is part of the evaluation's");
     assertTrue(evaluation.get("loadavg_start").asText().matches("[0-9.]+ [0-9.]+ [0-9.]+ .*"), evaluation.toString());
 
     JsonNode cost = JSON.readTree(lines.get(1));
