@@ -15,6 +15,13 @@ BENCH_REFERENCE_REQUIREMENTS := bench/reference/requirements.txt
 # summary goes to stderr so that the benchmarks' stdout stays one JSON line per figure.
 BENCH_DATASET_IF_MISSING = [ -f $(BENCH_DATASET)/manifest.json ] || { echo "bench: making the quick dataset $(BENCH_DATASET)" >&2; \
   bin/mirrorpo dataset generate --config configs/quick.yaml --out $(BENCH_DATASET) --overwrite >&2; }
+# The candidate-cost bench trains on the first pairs of a paper preset's dataset and scales to the whole
+# (docs/benchmarks.md): $(call BENCH_PREFIX_IF_MISSING,DIR,PRESET,PAIRS) makes them once, about a minute for
+# 512 Hopper pairs and 2-4 minutes for 128 TLA pairs.
+BENCH_HOPPER_PREFIX := $(RUNS)/datasets/paper-hopper-512
+BENCH_TLA_PREFIX := $(RUNS)/datasets/paper-tla-128
+BENCH_PREFIX_IF_MISSING = [ -f $(1)/manifest.json ] || { echo "bench: making $(1), the first $(3) pairs of $(2)" >&2; \
+  bin/mirrorpo dataset generate --config $(2) --pairs $(3) --out $(1) --overwrite >&2; }
 
 .PHONY: help setup setup-native setup-python build test check-reproducible bench bench-reference run-direct mlflow-up \
   mlflow-down clean flink-up flink-down run-flink
@@ -76,6 +83,10 @@ bench: build setup-python
 	@bin/mirrorpo objectives bench --dataset $(BENCH_DATASET) --json \
 	  $$( [ -x $(BENCH_REFERENCE_VENV)/bin/python ] && echo --reference-python $(BENCH_REFERENCE_VENV)/bin/python )
 	@bin/mirrorpo objectives bench-population --dataset $(BENCH_DATASET) --members 1,2,4,8,16 --json
+	@$(call BENCH_PREFIX_IF_MISSING,$(BENCH_HOPPER_PREFIX),configs/paper-hopper.yaml,512)
+	@bin/mirrorpo objectives bench-evaluation --config configs/paper-hopper.yaml --dataset $(BENCH_HOPPER_PREFIX) --json
+	@$(call BENCH_PREFIX_IF_MISSING,$(BENCH_TLA_PREFIX),configs/paper-tla.yaml,128)
+	@bin/mirrorpo objectives bench-evaluation --config configs/paper-tla.yaml --dataset $(BENCH_TLA_PREFIX) --json
 	@scripts/bench-search.sh $(BENCH_DATASET)
 	@scripts/bench-numerics.sh $(BENCH_DATASET)
 	@scripts/bench-flink.sh $(BENCH_DATASET)

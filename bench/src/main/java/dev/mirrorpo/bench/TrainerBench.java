@@ -303,7 +303,7 @@ public final class TrainerBench {
     fields.put("dataset_steps", stepsPerEpoch);
     return fields;
   }
-  private static List<Path> datasetFiles(Path dataset) {
+  static List<Path> datasetFiles(Path dataset) {
     if (!Files.isDirectory(dataset)) {
       throw new IllegalArgumentException("no dataset directory " + dataset
           + "; make one with 'mirrorpo dataset generate --config configs/quick.yaml --out " + dataset + "'");
@@ -317,13 +317,13 @@ public final class TrainerBench {
           + "initial policy (" + jax + ", the trainer " + java + "); it is not the same training loop");
     }
   }
-  private static double median(double[] values) {
+  static double median(double[] values) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     int n = sorted.length;
     return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
-  private static double round(double value, int decimals) {
+  static double round(double value, int decimals) {
     double scale = Math.pow(10, decimals);
     return Math.round(value * scale) / scale;
   }

@@ -88,7 +88,7 @@ final class TrainerThroughput {
     return BenchStart.epochsFor(seconds, measure(1).seconds());
   }
 
-  private static long processCpuNanos() {
+  static long processCpuNanos() {
     if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getProcessCpuTime();
     }

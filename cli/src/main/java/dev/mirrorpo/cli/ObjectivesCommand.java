@@ -1,6 +1,8 @@
 package dev.mirrorpo.cli;
 
+import dev.mirrorpo.bench.CandidateCostBench;
 import dev.mirrorpo.bench.TrainerBench;
+import dev.mirrorpo.config.SearchConfig;
 import dev.mirrorpo.learning.io.Directories;
 import dev.mirrorpo.learning.io.JsonLines;
 import dev.mirrorpo.learning.objectives.LossLandscape;
@@ -131,6 +133,31 @@ final class ObjectivesCommand {
     Objective objective = Objectives.create(algo, params == null ? Map.of() : params);
     TrainerBench.trainer(new TrainerBench.Settings(dataset, seconds, rounds,
         TrainerBench.Reference.of(referencePython, referenceScript)), objective, json, spec.commandLine().getOut());
+    return 0;
+  }
+
+  @Command(name = "bench-evaluation",
+      description = {"What an ES candidate costs: K MPO candidates trained batched on a dataset (a prefix of the "
+          + "preset's), then evaluated on the preset's episodes one at a time and batched (one VecEnv, one policy "
+          + "forward pass per step for all of them); the training time scaled to the preset's pairs and epochs "
+          + "(docs/benchmarks.md). Two JSON lines: evaluation_throughput and candidate_cost."})
+  int benchEvaluation(
+      @Option(names = "--config", required = true, paramLabel = "FILE",
+          description = "The preset whose search to cost, e.g. configs/paper-hopper.yaml.") Path config,
+      @Option(names = "--dataset", required = true, paramLabel = "DIR",
+          description = "A dataset of the preset's task, e.g. its first pairs: dataset generate --config FILE "
+              + "--pairs 512.") Path dataset,
+      @Option(names = "--members", defaultValue = "" + SearchConfig.DEFAULT_CANDIDATES_PER_BATCH, paramLabel = "K",
+          description = "Candidates trained and evaluated together (default: ${DEFAULT-VALUE}, the search's batch).")
+          int members,
+      @Option(names = "--epochs", defaultValue = "3", paramLabel = "E",
+          description = "Epochs trained on the dataset, the first untimed (default: ${DEFAULT-VALUE}).") int epochs,
+      @Option(names = "--rounds", defaultValue = "1", paramLabel = "N",
+          description = "Alternating rounds of the two evaluations; medians are reported (default: ${DEFAULT-VALUE}).")
+          int rounds,
+      @Option(names = "--json", description = "Print two JSON lines.") boolean json) {
+    CandidateCostBench.run(new CandidateCostBench.Settings(config, dataset, members, epochs, rounds), json,
+        spec.commandLine().getOut());
     return 0;
   }
 

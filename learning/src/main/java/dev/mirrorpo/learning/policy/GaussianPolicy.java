@@ -140,10 +140,7 @@ public final class GaussianPolicy implements AutoCloseable {
   /** Stochastic play: each episode draws its action noise from its own stream (Rollouts.actionStream). */
   public PolicyFactory sampler() {
     return episodeSeeds -> {
-      SplittableRandom[] streams = new SplittableRandom[episodeSeeds.length];
-      for (int i = 0; i < streams.length; i++) {
-        streams[i] = Rollouts.actionStream(episodeSeeds[i]);
-      }
+      SplittableRandom[] streams = actionStreams(episodeSeeds);
       return (observations, running) -> sample(observations, streams);
     };
   }
@@ -151,12 +148,31 @@ public final class GaussianPolicy implements AutoCloseable {
   /** One Gaussian sample per row, row i from {@code streams[i]}. */
   public float[] sample(float[] rawObservations, SplittableRandom[] streams) {
     Distribution distribution = distribution(rawObservations);
-    float[] mean = distribution.mean();
-    float[] std = distribution.std();
-    int d = std.length;
+    return draw(distribution.mean(), distribution.std(), architecture.actionSize(), streams);
+  }
+
+  /** Each episode's action-noise stream. */
+  static SplittableRandom[] actionStreams(long[] episodeSeeds) {
+    SplittableRandom[] streams = new SplittableRandom[episodeSeeds.length];
+    for (int i = 0; i < streams.length; i++) {
+      streams[i] = Rollouts.actionStream(episodeSeeds[i]);
+    }
+    return streams;
+  }
+
+  /**
+   * a = μ + σ·ε for every row (row-major means), row i's ε from {@code streams[i]}.
+   *
+   * @param std σ of each of G equal blocks of rows in order (G = 1: one policy; a population: one block per
+   *     member), {@code actionSize} values each
+   */
+  static float[] draw(float[] mean, float[] std, int actionSize, SplittableRandom[] streams) {
+    int rowsPerBlock = mean.length / std.length;
     float[] actions = new float[mean.length];
     for (int i = 0; i < mean.length; i++) {
-      actions[i] = (float) (mean[i] + std[i % d] * streams[i / d].nextGaussian());
+      int row = i / actionSize;
+      float sigma = std[row / rowsPerBlock * actionSize + i % actionSize];
+      actions[i] = (float) (mean[i] + sigma * streams[row].nextGaussian());
     }
     return actions;
   }

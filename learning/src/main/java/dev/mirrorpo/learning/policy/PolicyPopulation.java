@@ -2,11 +2,15 @@ package dev.mirrorpo.learning.policy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import dev.mirrorpo.envs.PolicyFactory;
+import dev.mirrorpo.envs.Rollouts;
 import dev.mirrorpo.learning.nn.ParameterSet;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * K Gaussian policies of one architecture as one batched tensor program (JAX's vmap in the MPO paper,
@@ -15,7 +19,8 @@ import java.util.Map;
  * times the work. The members share the observation normaliser (they learn from the same data).
  *
  * <p>Members are exchanged as flat vectors in {@link GaussianPolicy#parameters()}'s layout, so a member
- * can be taken out as an ordinary policy ({@link #member}) to be evaluated or saved.
+ * can be taken out as an ordinary policy ({@link #member}) to be saved. The population plays as one too
+ * ({@link #sampler}), each member as it plays alone.
  */
 public final class PolicyPopulation implements AutoCloseable {
   private final PolicyArchitecture architecture;
@@ -83,11 +88,16 @@ public final class PolicyPopulation implements AutoCloseable {
     return manager;
   }
 
-  /** Every member's mean action for the same normalised observations: [N, obs] → [K, N, act]. */
+  /**
+   * Every member's mean action: for the same normalised observations [N, obs] (training), or each for its own
+   * [K, N, obs] (play) → [K, N, act]. Member k's rows are bit for bit those it gets in a population of one
+   * for the same N rows, whatever K is: the batched products compute each member's as a product of its own; and
+   * with the pinned numerics also those {@link GaussianPolicy#mean} gives it (PolicyPopulationTest).
+   */
   public NDArray actionMeans(NDArray normalizedObservations) {
     NDArray x = normalizedObservations;
     for (int layer = 0; layer < weights.size(); layer++) {
-      // [N, in] × [K, in, out] broadcasts to [K, N, out]; afterwards [K, N, in] × [K, in, out] is a bmm.
+      // [N, in] × [K, in, out] broadcasts to [K, N, out]; [K, N, in] × [K, in, out] is a bmm.
       x = x.matMul(weights.get(layer)).add(biases.get(layer));
       if (layer + 1 < weights.size()) {
         x = x.tanh();
@@ -99,6 +109,40 @@ public final class PolicyPopulation implements AutoCloseable {
   /** Every member's log σ, [K, 1, act]. */
   public NDArray logStd() {
     return logStd;
+  }
+
+  /**
+   * Stochastic play of every member at once, one forward pass per step for all of them, in the layout of
+   * {@link Rollouts#evaluate(dev.mirrorpo.envs.Task, PolicyFactory, int, int, long, int)}: member k's
+   * episodes are the k-th of K equal blocks of rows. Each row gets, bit for bit, the action member k gets in a
+   * population of one (and with the pinned numerics the one its own {@link GaussianPolicy#sampler} gives): the
+   * same normaliser code, the same means ({@link #actionMeans}), the same σ, each episode's own noise stream.
+   */
+  public PolicyFactory sampler() {
+    int actionSize = architecture.actionSize();
+    float[] std = new float[size * actionSize];
+    try (NDScope scope = new NDScope()) {
+      for (int k = 0; k < size; k++) {
+        // One member's [1, act] at a time, as a policy takes exp of its own: ATen may round the vectorised
+        // part of a longer tensor differently from its scalar tail.
+        System.arraycopy(logStd.get(k).exp().toFloatArray(), 0, std, k * actionSize, actionSize);
+      }
+    }
+    ObservationNormalizer normalizer = new ObservationNormalizer(statistics);
+    return episodeSeeds -> {
+      if (episodeSeeds.length % size != 0) {
+        throw new IllegalArgumentException(episodeSeeds.length + " episodes cannot be shared equally by the " + size
+            + " members of a population");
+      }
+      SplittableRandom[] streams = GaussianPolicy.actionStreams(episodeSeeds);
+      Shape shape = new Shape(size, episodeSeeds.length / size, architecture.observationSize());
+      return (observations, running) -> {
+        try (NDScope scope = new NDScope()) {
+          float[] means = actionMeans(manager.create(normalizer.normalize(observations), shape)).toFloatArray();
+          return GaussianPolicy.draw(means, std, actionSize, streams);
+        }
+      };
+    };
   }
 
   /** Member k's parameters, flat in {@link GaussianPolicy#parameters()}'s layout. */
@@ -130,6 +174,21 @@ public final class PolicyPopulation implements AutoCloseable {
   public GaussianPolicy member(int k) {
     return GaussianPolicy.of(architecture, memberValues(k),
         new RunningMeanVar(statistics.mean(), statistics.variance(), statistics.count()));
+  }
+
+  /** A new population of the given members, in that order (those of a trained population worth evaluating). */
+  public PolicyPopulation select(int... members) {
+    if (members.length == 0) {
+      throw new IllegalArgumentException("a population needs at least one member, got none selected");
+    }
+    float[][] all = unstack(parameters.values());
+    List<float[]> selected = new ArrayList<>();
+    for (int k : members) {
+      selected.add(all[checkMember(k)]);
+    }
+    try (GaussianPolicy template = member(members[0])) {
+      return new PolicyPopulation(template, selected);
+    }
   }
 
   private int checkMember(int k) {

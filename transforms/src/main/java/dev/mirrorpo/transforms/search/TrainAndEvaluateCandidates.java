@@ -25,11 +25,12 @@ import org.apache.beam.sdk.values.PCollection;
  * become free ({@link WorkItems}) → each worker regenerates its batch's parameters ζ ± σε from the search
  * state (ε is never shipped), trains the batch's policies together as one batched program
  * ({@link TrainAndEvaluate#runPopulation}, each candidate with the MPO objective its ζ defines) and
- * evaluates each → one {@link CandidateFitness} per candidate. A candidate whose training
+ * evaluates them together, their episodes side by side → one {@link CandidateFitness} per candidate. A candidate whose training
  * diverges yields status DIVERGED and NaN fitness; the generation goes on.
  *
- * <p>Batch b holds candidates [b·B, (b + 1)·B) of {@link OpenAiEs#ask}'s order. A candidate trains the same
- * whatever its batch mates (PopulationTrainerTest), so B changes the speed, not the fitness.
+ * <p>Batch b holds candidates [b·B, (b + 1)·B) of {@link OpenAiEs#ask}'s order. A candidate trains and is
+ * evaluated the same whatever its batch mates (PopulationTrainerTest, BatchedEvaluationTest), so B changes the
+ * speed, not the fitness.
  */
 public final class TrainAndEvaluateCandidates extends PTransform<PBegin, PCollection<CandidateFitness>> {
   /** Counter of finished candidates, for progress displays. */

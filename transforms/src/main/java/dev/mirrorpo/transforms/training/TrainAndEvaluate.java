@@ -7,6 +7,7 @@ import dev.mirrorpo.learning.objectives.PopulationObjective;
 import dev.mirrorpo.learning.policy.AgentFile;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
 import dev.mirrorpo.learning.policy.PolicyArchitecture;
+import dev.mirrorpo.learning.policy.PolicyPopulation;
 import dev.mirrorpo.learning.training.OfflineTrainer;
 import dev.mirrorpo.learning.training.PairedTrajectories;
 import dev.mirrorpo.learning.training.PopulationTrainer;
@@ -14,6 +15,7 @@ import dev.mirrorpo.learning.training.TrainingResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * The unit of work of the benchmark and of the search: train a policy offline on a dataset with one
@@ -58,8 +60,8 @@ public final class TrainAndEvaluate {
 
   /**
    * Trains the members of a population objective together from one start ({@code seed}: initial weights,
-   * minibatch order), as one batched program, and evaluates each member that finished. Each outcome's
-   * training time is the population's divided by its size.
+   * minibatch order), as one batched program, and evaluates the members that finished together too. Each
+   * outcome's training time is the population's divided by its size.
    */
   public static List<Outcome> runPopulation(CellSettings settings, String datasetPath, PopulationObjective objective,
       long seed) {
@@ -70,18 +72,37 @@ public final class TrainAndEvaluate {
         PopulationTrainer.Trained trained = new PopulationTrainer(settings.trainer())
             .train(start, dataset.data(), objective, seed, new PopulationTrainer.Listener() {})) {
       double trainSeconds = (System.nanoTime() - trainStart) / 1e9 / objective.size();
-      List<Outcome> outcomes = new ArrayList<>();
-      for (int k = 0; k < objective.size(); k++) {
-        TrainingResult training = trained.results().get(k);
-        long evaluateStart = System.nanoTime();
-        try (GaussianPolicy member = trained.population().member(k)) {
-          EpisodeStats evaluation = training.completed() ? settings.evaluator().evaluate(member) : null;
-          outcomes.add(new Outcome(training, member.weightsSha256(), evaluation, trainSeconds,
-              (System.nanoTime() - evaluateStart) / 1e9));
+      return evaluateCompleted(settings, trained, trainSeconds);
+    }
+  }
+
+  /**
+   * Evaluates the members whose training completed as one batched program (each scores what it scores alone);
+   * each evaluated outcome's evaluation time is the batch's divided by their number.
+   */
+  private static List<Outcome> evaluateCompleted(CellSettings settings, PopulationTrainer.Trained trained,
+      double trainSeconds) {
+    List<TrainingResult> results = trained.results();
+    int[] completed = IntStream.range(0, results.size()).filter(k -> results.get(k).completed()).toArray();
+    EpisodeStats[] evaluations = new EpisodeStats[results.size()];
+    long evaluateStart = System.nanoTime();
+    if (completed.length > 0) {
+      try (PolicyPopulation evaluated = trained.population().select(completed)) {
+        EpisodeStats[] stats = settings.evaluator().evaluate(evaluated);
+        for (int i = 0; i < completed.length; i++) {
+          evaluations[completed[i]] = stats[i];
         }
       }
-      return outcomes;
     }
+    double evaluateSeconds = completed.length == 0 ? 0 : (System.nanoTime() - evaluateStart) / 1e9 / completed.length;
+    List<Outcome> outcomes = new ArrayList<>();
+    for (int k = 0; k < results.size(); k++) {
+      try (GaussianPolicy member = trained.population().member(k)) {
+        outcomes.add(new Outcome(results.get(k), member.weightsSha256(), evaluations[k], trainSeconds,
+            evaluations[k] == null ? 0 : evaluateSeconds));
+      }
+    }
+    return outcomes;
   }
 
   /**
