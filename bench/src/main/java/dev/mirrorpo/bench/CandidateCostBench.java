@@ -8,7 +8,6 @@ import dev.mirrorpo.envs.BatchPolicy;
 import dev.mirrorpo.envs.EpisodeStats;
 import dev.mirrorpo.envs.PolicyFactory;
 import dev.mirrorpo.envs.Rollouts;
-import dev.mirrorpo.envs.Tasks;
 import dev.mirrorpo.learning.io.JsonLines;
 import dev.mirrorpo.learning.mpo.MpoPopulation;
 import dev.mirrorpo.learning.policy.AgentFile;
@@ -57,20 +56,12 @@ public final class CandidateCostBench {
     }
   }
 
-  private final Path config;
-  private final Path dataset;
-  private final int members;
-  private final int epochs;
-  private final int rounds;
+  private final Settings bench;
   private final boolean json;
   private final PrintWriter out;
 
-  private CandidateCostBench(Settings settings, boolean json, PrintWriter out) {
-    this.config = settings.config();
-    this.dataset = settings.dataset();
-    this.members = settings.members();
-    this.epochs = settings.epochs();
-    this.rounds = settings.rounds();
+  private CandidateCostBench(Settings bench, boolean json, PrintWriter out) {
+    this.bench = bench;
     this.json = json;
     this.out = out;
   }
@@ -92,31 +83,30 @@ public final class CandidateCostBench {
 
   private void run() {
     String loadBefore = loadAverage();
-    Preset loaded = Preset.load(config);
+    Preset loaded = Preset.load(bench.config());
     DatasetConfig preset = loaded.dataset();
     SearchConfig search = loaded.search();
     TrainingSettings settings = search.training();
-    PairedTrajectories data = PairedTrajectoriesReader.read(TrainerBench.datasetFiles(dataset));
+    PairedTrajectories data = PairedTrajectoriesReader.read(TrainerBench.datasetFiles(bench.dataset()));
     if (!data.task().equals(preset.task()) || data.pairs() > preset.pairs()) {
-      throw new IllegalArgumentException("--dataset " + dataset + " has " + data.pairs() + " pairs of " + data.task()
-          + "; the preset " + config + " makes " + preset.pairs() + " of " + preset.task());
+      throw new IllegalArgumentException("--dataset " + bench.dataset() + " has " + data.pairs() + " pairs of "
+          + data.task() + "; the preset " + bench.config() + " makes " + preset.pairs() + " of " + preset.task());
     }
-    Evaluator evaluator = new Evaluator(Tasks.byName(preset.task()), settings.evaluation().episodes(), settings.evaluation().seed(),
-        settings.evaluation().length());
-    long[] wall = new long[epochs + 1];
-    long[] cpu = new long[epochs + 1];
+    Evaluator evaluator = settings.cellSettings(preset.task()).evaluator();
+    long[] wall = new long[bench.epochs() + 1];
+    long[] cpu = new long[bench.epochs() + 1];
     Evaluations evaluations;
     try (GaussianPolicy initial = settings.initialAgent() == null ? BenchStart.of(data).policy()
             : AgentFile.read(settings.initialAgent()).policy();
-        PopulationTrainer.Trained trained = new PopulationTrainer(BenchStart.timedPaperTrainer(epochs - 1)).train(
-            initial, data, MpoPopulation.of(new PopulationThroughput(data, search.mpo().config()).candidates(members)),
-            BenchStart.SHUFFLE_SEED, new PopulationTrainer.Listener() {
-              @Override
-              public void epochDone(int epoch, int total, double[] meanLosses) {
-                wall[epoch] = System.nanoTime();
-                cpu[epoch] = TrainerThroughput.processCpuNanos();
-              }
-            })) {
+        PopulationTrainer.Trained trained = new PopulationTrainer(BenchStart.timedPaperTrainer(bench.epochs() - 1))
+            .train(initial, data, MpoPopulation.of(new PopulationThroughput(data, search.mpo().config())
+                .candidates(bench.members())), BenchStart.SHUFFLE_SEED, new PopulationTrainer.Listener() {
+                  @Override
+                  public void epochDone(int epoch, int total, double[] meanLosses) {
+                    wall[epoch] = System.nanoTime();
+                    cpu[epoch] = TrainerThroughput.processCpuNanos();
+                  }
+                })) {
       for (TrainingResult result : trained.results()) {
         if (!result.completed()) {
           throw new IllegalStateException("the benchmark's training stopped: " + result.message());
@@ -124,50 +114,51 @@ public final class CandidateCostBench {
       }
       evaluations = evaluate(evaluator, trained.population());
     }
-    double trainedSeconds = (wall[epochs] - wall[1]) / 1e9;
+    double trainedSeconds = (wall[bench.epochs()] - wall[1]) / 1e9;
     Training training = new Training(
-        (double) members * (epochs - 1) * BenchStart.stepsPerEpoch(data) / trainedSeconds,
-        (cpu[epochs] - cpu[1]) / 1e9 / trainedSeconds);
+        (double) bench.members() * (bench.epochs() - 1) * BenchStart.stepsPerEpoch(data) / trainedSeconds,
+        (cpu[bench.epochs()] - cpu[1]) / 1e9 / trainedSeconds);
     print(preset, settings, data, training, evaluations, loadBefore, loadAverage());
   }
 
   /** Both evaluations of the trained candidates in alternating rounds, checked to agree bit for bit. */
   private Evaluations evaluate(Evaluator evaluator, PolicyPopulation population) {
-    double[] alone = new double[rounds];
-    double[] batched = new double[rounds];
-    double[] aloneCpu = new double[rounds];
-    double[] batchedCpu = new double[rounds];
-    double[] alonePolicy = new double[rounds];
-    double[] batchedPolicy = new double[rounds];
+    double[] alone = new double[bench.rounds()];
+    double[] batched = new double[bench.rounds()];
+    double[] aloneCpu = new double[bench.rounds()];
+    double[] batchedCpu = new double[bench.rounds()];
+    double[] alonePolicy = new double[bench.rounds()];
+    double[] batchedPolicy = new double[bench.rounds()];
     double meanLength = 0;
-    for (int r = 0; r < rounds; r++) {
-      EpisodeStats[] oneAtATime = new EpisodeStats[members];
+    for (int r = 0; r < bench.rounds(); r++) {
+      EpisodeStats[] oneAtATime = new EpisodeStats[bench.members()];
       EpisodeStats[] together = null;
       // Alternate which goes first so that a slow phase of a noisy machine hits both alike.
       for (boolean batchedTurn : r % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
-        long[] policyNanos = {0};
+        PolicyClock clock = new PolicyClock();
         long cpuStart = TrainerThroughput.processCpuNanos();
         long wallStart = System.nanoTime();
         if (batchedTurn) {
-          together = timedEvaluation(evaluator, population, policyNanos);
+          together = timedEvaluation(evaluator, population, clock);
         } else {
-          for (int k = 0; k < members; k++) {
+          for (int k = 0; k < bench.members(); k++) {
             try (PolicyPopulation member = population.select(k)) {
-              oneAtATime[k] = timedEvaluation(evaluator, member, policyNanos)[0];
+              oneAtATime[k] = timedEvaluation(evaluator, member, clock)[0];
             }
           }
         }
-        (batchedTurn ? batched : alone)[r] = (System.nanoTime() - wallStart) / 1e9 / members;
-        (batchedTurn ? batchedCpu : aloneCpu)[r] = (TrainerThroughput.processCpuNanos() - cpuStart) / 1e9 / members;
-        (batchedTurn ? batchedPolicy : alonePolicy)[r] = policyNanos[0] / 1e9 / members;
+        (batchedTurn ? batched : alone)[r] = (System.nanoTime() - wallStart) / 1e9 / bench.members();
+        (batchedTurn ? batchedCpu : aloneCpu)[r] =
+            (TrainerThroughput.processCpuNanos() - cpuStart) / 1e9 / bench.members();
+        (batchedTurn ? batchedPolicy : alonePolicy)[r] = clock.nanos / 1e9 / bench.members();
       }
       meanLength = 0;
-      for (int k = 0; k < members; k++) {
+      for (int k = 0; k < bench.members(); k++) {
         if (!oneAtATime[k].equals(together[k])) {
           throw new IllegalStateException("candidate " + k + " scored " + together[k] + " batched but "
               + oneAtATime[k] + " alone; batched evaluation must not change a candidate's fitness");
         }
-        meanLength += oneAtATime[k].meanLength() / members;
+        meanLength += oneAtATime[k].meanLength() / bench.members();
       }
     }
     return new Evaluations(TrainerBench.median(alone), TrainerBench.median(batched),
@@ -176,24 +167,30 @@ public final class CandidateCostBench {
   }
 
   /**
-   * {@link Evaluator#evaluate(PolicyPopulation)} (of one member: what evaluating that member alone does), adding
-   * the CPU time spent in the policy to {@code policyNanos}.
+   * {@link Evaluator#evaluate(PolicyPopulation)} (of one member: what evaluating that member alone does), with
+   * the CPU time spent in the policy added to {@code clock}.
    */
-  private static EpisodeStats[] timedEvaluation(Evaluator evaluator, PolicyPopulation population,
-      long[] policyNanos) {
-    PolicyFactory sampler = population.sampler();
-    PolicyFactory timed = episodeSeeds -> {
-      BatchPolicy policy = sampler.create(episodeSeeds);
-      return (observations, running) -> {
-        // The thread's own CPU time: under load, wall time would count the spells it waits for a core.
-        long start = THREADS.getCurrentThreadCpuTime();
-        float[] actions = policy.act(observations, running);
-        policyNanos[0] += THREADS.getCurrentThreadCpuTime() - start;
-        return actions;
+  private static EpisodeStats[] timedEvaluation(Evaluator evaluator, PolicyPopulation population, PolicyClock clock) {
+    return Rollouts.evaluate(evaluator.task(), clock.timed(population.sampler()), population.size(),
+        evaluator.episodes(), evaluator.seed(), evaluator.length());
+  }
+
+  /** The CPU time a thread spends choosing actions, over every policy it times. */
+  private static final class PolicyClock {
+    private long nanos;
+
+    PolicyFactory timed(PolicyFactory sampler) {
+      return episodeSeeds -> {
+        BatchPolicy policy = sampler.create(episodeSeeds);
+        return (observations, running) -> {
+          // The thread's own CPU time: under load, wall time would count the spells it waits for a core.
+          long start = THREADS.getCurrentThreadCpuTime();
+          float[] actions = policy.act(observations, running);
+          nanos += THREADS.getCurrentThreadCpuTime() - start;
+          return actions;
+        };
       };
-    };
-    return Rollouts.evaluate(evaluator.task(), timed, population.size(), evaluator.episodes(), evaluator.seed(),
-        evaluator.length());
+    }
   }
 
   private void print(DatasetConfig preset, TrainingSettings settings, PairedTrajectories data, Training training,
@@ -209,15 +206,16 @@ public final class CandidateCostBench {
     if (!json) {
       out.printf("%s, %d episodes: %.2f s of evaluation per candidate batched (K = %d) against %.2f s one at a time;"
           + " a candidate of %d pairs costs about %.0f s (%.0f s training, scaled from %d pairs), evaluation %.1f%%"
-          + " of its CPU time%n", preset.task(), settings.evaluation().episodes(), evaluations.batchedSeconds(), members,
-          evaluations.aloneSeconds(), preset.pairs(), trainingSeconds + evaluations.batchedSeconds(), trainingSeconds,
-          data.pairs(), 100 * share);
+          + " of its CPU time%n", preset.task(), settings.evaluation().episodes(), evaluations.batchedSeconds(),
+          bench.members(), evaluations.aloneSeconds(), preset.pairs(), trainingSeconds + evaluations.batchedSeconds(),
+          trainingSeconds, data.pairs(), 100 * share);
       return;
     }
     Map<String, Object> evaluation = fields("evaluation_throughput", preset, data);
     evaluation.put("episodes", settings.evaluation().episodes());
     evaluation.put("episode_limit", settings.evaluation().length());
-    evaluation.put("evaluated", members + " MPO candidates (ζ₀ + 0.03·ε) trained " + epochs + " epochs on it");
+    evaluation.put("evaluated", bench.members() + " MPO candidates (ζ₀ + 0.03·ε) trained " + bench.epochs()
+        + " epochs on it");
     evaluation.put("mean_episode_length", TrainerBench.round(evaluations.meanLength(), 1));
     evaluation.put("one_at_a_time_seconds_per_candidate", TrainerBench.round(evaluations.aloneSeconds(), 3));
     evaluation.put("batched_seconds_per_candidate", TrainerBench.round(evaluations.batchedSeconds(), 3));
@@ -238,7 +236,7 @@ public final class CandidateCostBench {
     evaluation.put("one_at_a_time_share_of_candidate", TrainerBench.round(
         evaluations.aloneCpuSeconds() / (trainingCpuSeconds + evaluations.aloneCpuSeconds()), 4));
     evaluation.put("batched_share_of_candidate", TrainerBench.round(share, 4));
-    evaluation.put("rounds", rounds);
+    evaluation.put("rounds", bench.rounds());
     evaluation.put("loadavg_start", loadBefore);
     evaluation.put("loadavg_end", loadAfter);
     out.println(JsonLines.line(evaluation));
@@ -246,8 +244,9 @@ public final class CandidateCostBench {
     Map<String, Object> cost = fields("candidate_cost", preset, data);
     cost.put("preset_pairs", preset.pairs());
     cost.put("scaled", true);
-    cost.put("scaling", "training: candidate steps/s of " + members + " candidates batched over epochs 2–" + epochs
-        + " on the dataset's " + data.pairs() + " pairs, times " + presetEpochs + " epochs of " + preset.pairs()
+    cost.put("scaling", "training: candidate steps/s of " + bench.members() + " candidates batched over epochs 2–"
+        + bench.epochs() + " on the dataset's " + data.pairs() + " pairs, times " + presetEpochs + " epochs of "
+        + preset.pairs()
         + " pairs of the dataset's mean length; evaluation: measured whole, batched");
     cost.put("training_candidate_steps_per_s", Math.round(training.candidateStepsPerSecond()));
     cost.put("training_cpu_per_wall", TrainerBench.round(training.cpuPerWall(), 2));
@@ -270,11 +269,11 @@ public final class CandidateCostBench {
     fields.put("bench", "candidate");
     fields.put("benchmark", benchmark);
     fields.put("task", preset.task());
-    fields.put("config", config.toString());
-    fields.put("dataset", dataset.toString());
+    fields.put("config", bench.config().toString());
+    fields.put("dataset", bench.dataset().toString());
     fields.put("pairs", data.pairs());
     fields.put("dataset_steps", BenchStart.stepsPerEpoch(data));
-    fields.put("members", members);
+    fields.put("members", bench.members());
     return fields;
   }
 

@@ -64,8 +64,7 @@ public final class TrainerBench {
     Path dataset = settings.dataset();
     double seconds = settings.seconds();
     int rounds = settings.rounds();
-    Path referencePython = settings.reference() == null ? null : settings.reference().python();
-    Path referenceScript = settings.reference() == null ? null : settings.reference().script();
+    Reference jax = settings.reference();
     if (settings.reference() != null) {
       if (!objective.name().equals("orpo") || !objective.hyperParameters().equals(Objectives.defaults("orpo"))) {
         throw new IllegalArgumentException("the JAX reference implements orpo with its defaults only, not "
@@ -87,15 +86,15 @@ public final class TrainerBench {
     JsonNode referenceLine = null;
     int epochs;
     try {
-      if (referencePython != null) {
+      if (jax != null) {
         init = Files.createTempFile("mirrorpo-trainer-bench", ".json");
         trainer.writeInitialPolicy(init);
       }
       epochs = trainer.epochsFor(seconds);
       // Alternate the two so that a slow phase of a noisy machine hits both alike.
       for (int r = 0; r < rounds; r++) {
-        if (referencePython != null) {
-          referenceLine = TrainerThroughput.runReference(referencePython, referenceScript, dataset, objective.name(),
+        if (jax != null) {
+          referenceLine = TrainerThroughput.runReference(jax, dataset, objective.name(),
               seconds, init);
           reference[r] = referenceLine.get("steps_per_s").asDouble();
           referencePadded[r] = referenceLine.get("padded_steps_per_s").asDouble();
@@ -167,8 +166,7 @@ public final class TrainerBench {
     Path dataset = settings.dataset();
     double seconds = settings.seconds();
     int rounds = settings.rounds();
-    Path referencePython = settings.reference() == null ? null : settings.reference().python();
-    Path referenceScript = settings.reference() == null ? null : settings.reference().script();
+    Reference jax = settings.reference();
     if (members.stream().anyMatch(k -> k < 1)) {
       throw new IllegalArgumentException("every --members must be at least 1");
     }
@@ -183,7 +181,7 @@ public final class TrainerBench {
     int largest = Math.max(1, members.stream().mapToInt(Integer::intValue).max().orElse(1));
     Path init = null;
     double[] javaFirstLosses = null;
-    if (referencePython != null) {
+    if (jax != null) {
       try {
         init = Files.createTempFile("mirrorpo-population-bench", ".json");
       } catch (IOException e) {
@@ -207,7 +205,7 @@ public final class TrainerBench {
       // Alternate so that a slow phase of a noisy machine hits every measurement alike.
       for (int r = 0; r < rounds; r++) {
         if (init != null) {
-          JsonNode single = runPopulationReference(referencePython, referenceScript, dataset, init, 1, seconds,
+          JsonNode single = runPopulationReference(jax, dataset, init, 1, seconds,
               javaFirstLosses);
           jaxSingle[r] = single.get("candidate_steps_per_s").asDouble();
           jaxVersion = single.get("jax").asText();
@@ -215,7 +213,7 @@ public final class TrainerBench {
         alone[r] = bench.oneAtATime(aloneEpochs).candidateStepsPerSecond();
         for (int m = 0; m < members.size(); m++) {
           if (init != null) {
-            jaxVmap[m][r] = runPopulationReference(referencePython, referenceScript, dataset, init, members.get(m),
+            jaxVmap[m][r] = runPopulationReference(jax, dataset, init, members.get(m),
                 seconds, javaFirstLosses).get("candidate_steps_per_s").asDouble();
           }
           batched[m][r] = bench.batched(members.get(m), batchedEpochs[m]).candidateStepsPerSecond();
@@ -267,9 +265,10 @@ public final class TrainerBench {
   /**
    * The K-candidate JAX reference once, checked to compute the same first-minibatch losses as the Java trainer.
    */
-  private static JsonNode runPopulationReference(Path python, Path script, Path dataset, Path init, int members,
+  private static JsonNode runPopulationReference(Reference jax, Path dataset, Path init, int members,
       double seconds, double[] javaFirstLosses) {
-    JsonNode line = JaxReference.run(List.of(python.toString(), script.toString(), "--dataset", dataset.toString(),
+    JsonNode line = JaxReference.run(List.of(jax.python().toString(), jax.script().toString(), "--dataset",
+        dataset.toString(),
         "--init", init.toString(), "--members", Integer.toString(members), "--seconds", Double.toString(seconds)),
         seconds);
     JsonNode losses = line.get("first_batch_losses");

@@ -117,10 +117,10 @@ final class TrainerThroughput {
     JaxReference.write(file, start.referencePolicy());
   }
 
-
   /** Runs the JAX reference once for {@code seconds} of training and returns its JSON line. */
-  static JsonNode runReference(Path python, Path script, Path dataset, String objective, double seconds, Path init) {
-    List<String> command = new ArrayList<>(List.of(python.toString(), script.toString(), "--dataset",
+  static JsonNode runReference(TrainerBench.Reference jax, Path dataset, String objective, double seconds,
+      Path init) {
+    List<String> command = new ArrayList<>(List.of(jax.python().toString(), jax.script().toString(), "--dataset",
         dataset.toString(), "--objective", objective, "--seconds", Double.toString(seconds), "--rounds", "1"));
     if (init != null) {
       command.addAll(List.of("--init", init.toString()));

@@ -66,7 +66,8 @@ final class AgentsCommand {
         description = "Episodes of the final evaluation recorded in the file (default: ${DEFAULT-VALUE}).")
     int evalEpisodes;
 
-    @Option(names = "--eval-seed", defaultValue = "7", description = "Seed of that evaluation (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--eval-seed", defaultValue = "7",
+        description = "Seed of that evaluation (default: ${DEFAULT-VALUE}).")
     long evalSeed;
 
     @Override

@@ -2,6 +2,7 @@ package dev.mirrorpo.cli;
 
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,20 +52,22 @@ final class PipelineArguments {
             + "; this command's are " + own.keySet().stream().map(option -> "--" + kebabCase(option)).toList()
             + " and Beam's (--runner=..., --help describes them)");
       }
+      String next = i + 1 < args.size() && !args.get(i + 1).startsWith("--") ? args.get(i + 1) : null;
       String value;
       if (equals >= 0) {
         value = arg.substring(equals + 1);
       } else if (getter == null) {
-        if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
-          throw new IllegalArgumentException(arg + " " + args.get(i + 1) + ": options of Beam and its runners are"
-              + " written --name=value, e.g. " + arg + "=" + args.get(i + 1));
+        if (next != null) {
+          throw new IllegalArgumentException(arg + " " + next + ": options of Beam and its runners are written"
+              + " --name=value, e.g. " + arg + "=" + next);
         }
         beam.add(arg); // a runner's boolean option or a misspelling: Beam knows which
         continue;
       } else if (isBoolean(getter)) {
         value = "true";
-      } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
-        value = args.get(++i);
+      } else if (next != null) {
+        value = next;
+        i++;
       } else {
         throw new IllegalArgumentException(arg + " needs a value: " + arg + " VALUE or " + arg + "=VALUE");
       }
@@ -92,34 +95,31 @@ final class PipelineArguments {
 
   /** Whether a registered options interface (Beam's, a runner's, a pipeline's) has the property. */
   private static boolean knownToBeam(String name) {
-    for (Class<? extends PipelineOptions> options : PipelineOptionsFactory.getRegisteredOptions()) {
-      for (Method method : options.getMethods()) {
-        String getter = method.getName();
-        if (method.getParameterCount() == 0 && (getter.equals("get" + capitalized(name))
-            || getter.equals("is" + capitalized(name)))) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static String capitalized(String name) {
-    return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    return PipelineOptionsFactory.getRegisteredOptions().stream()
+        .flatMap(options -> Arrays.stream(options.getMethods()))
+        .anyMatch(method -> name.equals(propertyName(method)));
   }
 
   /** The getters the pipeline's own interface declares (not Beam's), by option name. */
   private static Map<String, Method> ownOptions(Class<? extends PipelineOptions> pipeline) {
     Map<String, Method> options = new TreeMap<>();
     for (Method method : pipeline.getDeclaredMethods()) {
-      String name = method.getName();
-      if (method.getParameterCount() == 0 && name.startsWith("get") && name.length() > 3) {
-        options.put(Character.toLowerCase(name.charAt(3)) + name.substring(4), method);
-      } else if (method.getParameterCount() == 0 && name.startsWith("is") && name.length() > 2) {
-        options.put(Character.toLowerCase(name.charAt(2)) + name.substring(3), method);
+      String name = propertyName(method);
+      if (name != null) {
+        options.put(name, method);
       }
     }
     return options;
+  }
+
+  /** getMlflowUri → mlflowUri, isOverwrite → overwrite; null for a method that is not a getter. */
+  private static String propertyName(Method method) {
+    String name = method.getName();
+    int prefix = name.startsWith("get") ? 3 : name.startsWith("is") ? 2 : 0;
+    if (method.getParameterCount() != 0 || prefix == 0 || name.length() == prefix) {
+      return null;
+    }
+    return Character.toLowerCase(name.charAt(prefix)) + name.substring(prefix + 1);
   }
 
   private static boolean isBoolean(Method getter) {
@@ -127,7 +127,7 @@ final class PipelineArguments {
   }
 
   /** mlflow-uri → mlflowUri; a name without hyphens stays as it is. */
-  static String camelCase(String kebab) {
+  private static String camelCase(String kebab) {
     StringBuilder camel = new StringBuilder();
     boolean upper = false;
     for (char c : kebab.toCharArray()) {

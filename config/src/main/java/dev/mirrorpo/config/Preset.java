@@ -40,6 +40,11 @@ public record Preset(Path file, @Inline DatasetConfig dataset, BenchmarkConfig b
     return PresetMapper.read(file);
   }
 
+  /** The preset's absolute path, as run files and MLflow params record it ("config_file"). */
+  public String location() {
+    return file.toAbsolutePath().normalize().toString();
+  }
+
   /**
    * Refuses pairs of another task than the preset's: its agents, its initial policy and its training
    * settings are for that task, and a result on other data would be reported under the preset's name.

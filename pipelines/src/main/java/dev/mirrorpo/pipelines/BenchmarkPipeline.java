@@ -181,8 +181,8 @@ public final class BenchmarkPipeline {
       AtomicFiles.writeString(out.resolve("table-" + task + ".md"), table.markdown());
       AtomicFiles.writeString(out.resolve("table-" + task + ".csv"), table.csv());
     }
-    AtomicFiles.writeString(out.resolve(BenchmarkSummaryJson.FILE), BenchmarkSummaryJson.of(preset, tableRows, discovered, seeds,
-        datasets, origin, options.getRunner().getSimpleName()));
+    AtomicFiles.writeString(out.resolve(BenchmarkSummaryJson.FILE), BenchmarkSummaryJson.of(preset, tableRows,
+        discovered, seeds, datasets, origin, options.getRunner().getSimpleName()));
     return new Summary(out, tables, results, mlflow.uri(), logged);
   }
 
@@ -287,8 +287,8 @@ public final class BenchmarkPipeline {
     return rows;
   }
 
-  private static List<BenchmarkResult> trainAndEvaluate(Options options, BenchmarkDataset dataset, List<BenchmarkCell> cells,
-      CellSettings settings, Path resultsDirectory, PrintWriter progress) {
+  private static List<BenchmarkResult> trainAndEvaluate(Options options, BenchmarkDataset dataset,
+      List<BenchmarkCell> cells, CellSettings settings, Path resultsDirectory, PrintWriter progress) {
     Pipeline pipeline = Pipeline.create(options);
     pipeline
         .apply("TrainAndEvaluateCells", TrainAndEvaluateCells.of(cells, settings))

@@ -151,7 +151,7 @@ public final class SearchPipeline {
     config.training().requireStartsOn(task, "search.initial_policy");
     CellSettings settings = config.training().cellSettings(task);
     String manifestSha = Sha256.ofFile(PreferenceDatasets.manifestFile(dataset));
-    startOrCheck(run, preset.file(), config, dataset, manifestSha, task, origin);
+    startOrCheck(run, preset.location(), config, dataset, manifestSha, task, origin);
 
     OpenAiEs es = new OpenAiEs(config.es().config());
     EsState state = Files.exists(run.file(SearchRun.STATE)) ? EsState.read(run.file(SearchRun.STATE))
@@ -186,10 +186,10 @@ public final class SearchPipeline {
   }
 
   /** Writes search.json for a new run; for an existing one, refuses another config or dataset. */
-  private static void startOrCheck(SearchRun run, Path configFile, SearchConfig config, Path dataset,
+  private static void startOrCheck(SearchRun run, String presetLocation, SearchConfig config, Path dataset,
       String manifestSha, String task, Origin origin) {
     Map<String, String> params = new LinkedHashMap<>();
-    params.put("config_file", configFile.toAbsolutePath().normalize().toString());
+    params.put("config_file", presetLocation);
     params.putAll(config.params());
     params.put("dataset", dataset.toAbsolutePath().normalize().toString());
     params.put("dataset_manifest_sha256", manifestSha);
@@ -277,8 +277,9 @@ public final class SearchPipeline {
               SearchRun.FITNESS_PREFIX, CandidateFitness.getClassSchema()));
       String what = "generation " + (g + 1) + "/" + generations;
       PipelineRuns.runToEnd(pipeline, options, new PipelineRuns.Job("search " + what, "candidates",
-          config.es().config().candidates(), TrainAndEvaluateCandidates.class, TrainAndEvaluateCandidates.CANDIDATES_COUNTER,
-          "search", what + " is not finished; rerun the same command to resume from the last finished generation"),
+          config.es().config().candidates(), TrainAndEvaluateCandidates.class,
+          TrainAndEvaluateCandidates.CANDIDATES_COUNTER, "search",
+          what + " is not finished; rerun the same command to resume from the last finished generation"),
           progress);
       FileIoLeftovers.removeFrom(directory);
       SealedFiles.seal(directory, SearchRun.FITNESS_PREFIX);

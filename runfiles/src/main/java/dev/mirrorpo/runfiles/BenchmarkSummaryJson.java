@@ -34,7 +34,7 @@ public final class BenchmarkSummaryJson {
     root.put("format_version", 1);
     root.putAll(origin.fields());
     root.put("runner", runner);
-    root.put("config_file", preset.file().toAbsolutePath().normalize().toString());
+    root.put("config_file", preset.location());
     root.put("algorithms", rows);
     root.put("discovered", discovered.stream().map(objective -> {
       Map<String, Object> entry = new LinkedHashMap<>();

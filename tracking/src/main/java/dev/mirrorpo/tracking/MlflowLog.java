@@ -113,7 +113,7 @@ public final class MlflowLog {
     }
     params.put("seed", Long.toString(row.getSeed()));
     params.putAll(preset.benchmark().training().params());
-    params.put("config_file", preset.file().toAbsolutePath().normalize().toString());
+    params.put("config_file", preset.location());
     params.put("command", origin.command());
     params.put("git_commit", origin.gitCommit());
 
