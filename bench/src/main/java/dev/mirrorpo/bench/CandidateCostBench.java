@@ -251,13 +251,13 @@ public final class CandidateCostBench {
     cost.put("training_candidate_steps_per_s", Math.round(training.candidateStepsPerSecond()));
     cost.put("training_cpu_per_wall", TrainerBench.round(training.cpuPerWall(), 2));
     cost.put("preset_dataset_steps", Math.round(presetStepsPerEpoch));
-    cost.put("training_seconds_per_candidate", TrainerBench.round(trainingSeconds, 1));
+    cost.put("training_seconds_per_candidate", TrainerBench.round(trainingSeconds, 3));
     cost.put("evaluation_seconds_per_candidate", TrainerBench.round(evaluations.batchedSeconds(), 3));
-    cost.put("seconds_per_candidate", TrainerBench.round(trainingSeconds + evaluations.batchedSeconds(), 1));
-    cost.put("training_cpu_seconds_per_candidate", TrainerBench.round(trainingCpuSeconds, 1));
+    cost.put("seconds_per_candidate", TrainerBench.round(trainingSeconds + evaluations.batchedSeconds(), 3));
+    cost.put("training_cpu_seconds_per_candidate", TrainerBench.round(trainingCpuSeconds, 3));
     cost.put("evaluation_cpu_seconds_per_candidate", TrainerBench.round(evaluations.batchedCpuSeconds(), 3));
     cost.put("cpu_seconds_per_candidate",
-        TrainerBench.round(trainingCpuSeconds + evaluations.batchedCpuSeconds(), 1));
+        TrainerBench.round(trainingCpuSeconds + evaluations.batchedCpuSeconds(), 3));
     cost.put("evaluation_share", TrainerBench.round(share, 4));
     cost.put("loadavg_start", loadBefore);
     cost.put("loadavg_end", loadAfter);
