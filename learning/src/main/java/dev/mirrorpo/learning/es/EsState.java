@@ -1,8 +1,6 @@
 package dev.mirrorpo.learning.es;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.mirrorpo.learning.io.AtomicFiles;
 import dev.mirrorpo.learning.io.JsonFiles;
 import dev.mirrorpo.learning.nn.Adam;
@@ -226,19 +224,11 @@ public final class EsState {
   public static EsState parse(String text, String source) {
     String problem;
     try {
-      JsonNode root = JsonFiles.MAPPER.readTree(text);
-      if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
-        problem = "is not an ES state file (no \"format\": \"" + FORMAT + "\")";
-      } else if (root.path("format_version").asInt(-1) != FORMAT_VERSION) {
-        problem = "has format version " + root.path("format_version").asText("(none)") + "; this build reads version "
-            + FORMAT_VERSION;
-      } else {
-        return parse(root);
-      }
-    } catch (JsonMappingException e) {
-      problem = "is corrupt or incomplete: " + JsonFiles.problem(e);
-    } catch (JsonProcessingException e) {
-      problem = "is not valid JSON (truncated or corrupt: " + e.getOriginalMessage() + ")";
+      StateFile file = JsonFiles.bind(JsonFiles.tree(text, FORMAT, "an ES state file"), FORMAT_VERSION,
+          StateFile.class);
+      return of(file);
+    } catch (JsonFiles.FormatException e) {
+      problem = e.getMessage();
     } catch (RuntimeException e) {
       problem = "is corrupt or incomplete: " + e.getMessage();
     }
@@ -246,33 +236,25 @@ public final class EsState {
         + "; restore it from a backup or delete it to start the search over");
   }
 
-  private static EsState parse(JsonNode root) throws JsonProcessingException {
-    StateFile file = JsonFiles.MAPPER.treeToValue(root, StateFile.class);
-    ConfigFile c = requireField(file.config(), "config");
+  private static EsState of(StateFile file) {
+    ConfigFile c = JsonFiles.required(file.config(), "config");
     EsConfig config = new EsConfig(c.pairs(), c.initialSigma(), c.sigmaDecay(), c.sigmaFloor(), c.learningRate(),
-        requireField(c.fitnessShaping(), "fitness_shaping"), c.weightDecay(), c.seed());
+        JsonFiles.required(c.fitnessShaping(), "fitness_shaping"), c.weightDecay(), c.seed());
     int dimension = file.dimension();
-    float[] mean = sized(requireField(file.mean(), "mean"), "mean", dimension);
-    AdamFile adam = requireField(file.adam(), "adam");
-    Adam.State adamState = new Adam.State(sized(requireField(adam.firstMoment(), "first_moment"), "first_moment",
-        dimension), sized(requireField(adam.secondMoment(), "second_moment"), "second_moment", dimension),
+    float[] mean = sized(JsonFiles.required(file.mean(), "mean"), "mean", dimension);
+    AdamFile adam = JsonFiles.required(file.adam(), "adam");
+    Adam.State adamState = new Adam.State(sized(JsonFiles.required(adam.firstMoment(), "first_moment"), "first_moment",
+        dimension), sized(JsonFiles.required(adam.secondMoment(), "second_moment"), "second_moment", dimension),
         adam.steps());
     BestFile b = file.best();
     Best best = b == null ? null : new Best(b.fitness(), b.generation(), b.pairIndex(), b.sign(),
-        sized(requireField(b.parameters(), "parameters"), "parameters", dimension));
-    List<Double> last = requireField(file.lastFitness(), "last_fitness");
+        sized(JsonFiles.required(b.parameters(), "parameters"), "parameters", dimension));
+    List<Double> last = JsonFiles.required(file.lastFitness(), "last_fitness");
     double[] lastFitness = new double[last.size()];
     for (int i = 0; i < lastFitness.length; i++) {
       lastFitness[i] = last.get(i) == null ? Double.NaN : last.get(i);
     }
     return new EsState(config, file.generation(), file.sigma(), mean, adamState, best, lastFitness);
-  }
-
-  private static <T> T requireField(T value, String field) {
-    if (value == null) {
-      throw new IllegalArgumentException("field \"" + field + "\" is missing");
-    }
-    return value;
   }
 
   private static float[] sized(float[] values, String field, int expectedLength) {

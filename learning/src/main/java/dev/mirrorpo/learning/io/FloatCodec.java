@@ -20,6 +20,18 @@ public final class FloatCodec {
   }
 
   /**
+   * Decodes and verifies data that declares its encoding.
+   *
+   * @throws IllegalArgumentException if the encoding is not {@link #ENCODING}, or as {@link #decode(String, String)}
+   */
+  public static float[] decode(String encoding, String base64, String expectedChecksum) {
+    if (!ENCODING.equals(encoding)) {
+      throw new IllegalArgumentException("unknown encoding '" + encoding + "'");
+    }
+    return decode(base64, expectedChecksum);
+  }
+
+  /**
    * Decodes and verifies.
    *
    * @throws IllegalArgumentException if the text is not base64 of whole float32s or the checksum differs

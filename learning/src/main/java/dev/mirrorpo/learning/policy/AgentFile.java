@@ -1,14 +1,8 @@
 package dev.mirrorpo.learning.policy;
 
-import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorpo.learning.io.AtomicFiles;
 import dev.mirrorpo.learning.io.FloatCodec;
-import dev.mirrorpo.learning.io.JsonArrays;
 import dev.mirrorpo.learning.io.JsonFiles;
 import dev.mirrorpo.learning.nn.ParameterSet;
 import java.io.IOException;
@@ -16,7 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Agent files (*.agent.json): human-readable JSON with the architecture, the frozen normaliser, the
@@ -27,70 +22,34 @@ public final class AgentFile {
   public static final String FORMAT = "mirrorpo-agent";
   public static final int FORMAT_VERSION = 1;
   public static final String SUFFIX = ".agent.json";
-  private static final ObjectMapper JSON = JsonFiles.MAPPER;
 
   private AgentFile() {}
 
+  /** The file's layout (format version 1), bound by {@link JsonFiles#MAPPER}. */
+  private record AgentJson(String format, int formatVersion, String task, PolicyArchitecture architecture,
+      NormalizerJson normalizer, ParametersJson parameters, Agent.Provenance provenance,
+      Agent.Evaluation evaluation) {}
+
+  private record NormalizerJson(double[] mean, double[] variance, double count) {}
+
+  /** The weights in {@link FloatCodec}'s encoding, next to the name and shape of each tensor in order. */
+  private record ParametersJson(List<TensorJson> layout, String encoding, String sha256, String data) {}
+
+  private record TensorJson(String name, long[] shape) {}
+
   /** Writes the agent to {@code file} atomically (temporary file + rename). */
   public static void write(Path file, Agent agent) {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("format", FORMAT);
-    root.put("format_version", FORMAT_VERSION);
-    root.put("task", agent.task());
-    PolicyArchitecture architecture = agent.policy().architecture();
-    ObjectNode arch = root.putObject("architecture");
-    arch.put("type", architecture.type());
-    arch.put("observation_size", architecture.observationSize());
-    ArrayNode hidden = arch.putArray("hidden");
-    for (int h : architecture.hidden()) {
-      hidden.add(h);
-    }
-    arch.put("action_size", architecture.actionSize());
-
     RunningMeanVar statistics = agent.policy().normalizer().statistics();
-    ObjectNode normalizer = root.putObject("normalizer");
-    JsonArrays.putDoubles(normalizer.putArray("mean"), statistics.mean());
-    JsonArrays.putDoubles(normalizer.putArray("variance"), statistics.variance());
-    normalizer.put("count", statistics.count());
-
     ParameterSet parameters = agent.policy().parameters();
-    ObjectNode weights = root.putObject("parameters");
-    ArrayNode layout = weights.putArray("layout");
-    parameters.shapes().forEach((name, shape) -> {
-      ObjectNode entry = layout.addObject();
-      entry.put("name", name);
-      ArrayNode dims = entry.putArray("shape");
-      for (long dim : shape.getShape()) {
-        dims.add(dim);
-      }
-    });
+    List<TensorJson> layout = new ArrayList<>();
+    parameters.shapes().forEach((name, shape) -> layout.add(new TensorJson(name, shape.getShape())));
     float[] values = parameters.values();
-    weights.put("encoding", FloatCodec.ENCODING);
-    weights.put("sha256", FloatCodec.checksum(values));
-    weights.put("data", FloatCodec.encode(values));
-
-    Agent.Provenance provenance = agent.provenance();
-    ObjectNode origin = root.putObject("provenance");
-    origin.put("command", provenance.command());
-    origin.put("seed", provenance.seed());
-    origin.put("git_commit", provenance.gitCommit());
-    origin.put("created", provenance.created());
-    origin.put("training_steps", provenance.trainingSteps());
-
-    Agent.Evaluation evaluation = agent.evaluation();
-    if (evaluation == null) {
-      root.putNull("evaluation");
-    } else {
-      ObjectNode eval = root.putObject("evaluation");
-      eval.put("env", evaluation.env());
-      eval.put("episodes", evaluation.episodes());
-      eval.put("seed", evaluation.seed());
-      eval.put("mean_return", evaluation.meanReturn());
-      eval.put("standard_error", evaluation.standardError());
-      eval.put("mean_length", evaluation.meanLength());
-    }
+    AgentJson json = new AgentJson(FORMAT, FORMAT_VERSION, agent.task(), agent.policy().architecture(),
+        new NormalizerJson(statistics.mean(), statistics.variance(), statistics.count()),
+        new ParametersJson(layout, FloatCodec.ENCODING, FloatCodec.checksum(values), FloatCodec.encode(values)),
+        agent.provenance(), agent.evaluation());
     try {
-      AtomicFiles.writeString(file, JSON.writeValueAsString(root) + "\n");
+      AtomicFiles.writeString(file, JsonFiles.MAPPER.writeValueAsString(json) + "\n");
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode agent as JSON: " + e.getMessage(), e);
     }
@@ -121,82 +80,38 @@ public final class AgentFile {
    * @throws AgentFileException like {@link #read}
    */
   public static Agent parse(String text, Path file) {
-    JsonNode root;
+    AgentJson json;
     try {
-      root = JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      throw new AgentFileException(file, "is not valid JSON (truncated or corrupt: "
-          + e.getOriginalMessage() + "); regenerate it with the command in agents/README.md");
-    }
-    if (root == null || !root.isObject() || !FORMAT.equals(root.path("format").asText())) {
-      throw new AgentFileException(file, "is not a mirrorpo agent file (no \"format\": \"" + FORMAT + "\")");
-    }
-    int version = root.path("format_version").asInt(-1);
-    if (version != FORMAT_VERSION) {
-      throw new AgentFileException(file, "has format version " + version + "; this build reads version "
-          + FORMAT_VERSION);
+      json = JsonFiles.bind(JsonFiles.tree(text, FORMAT, "a mirrorpo agent file"), FORMAT_VERSION, AgentJson.class);
+    } catch (JsonFiles.FormatException e) {
+      throw new AgentFileException(file, e.getMessage() + (e.getMessage().startsWith("is not valid JSON")
+          ? "; regenerate it with the command in agents/README.md" : ""));
     }
     try {
-      return parse(root);
-    } catch (IllegalArgumentException | NullPointerException | ClassCastException e) {
+      return agent(json);
+    } catch (IllegalArgumentException e) {
       throw new AgentFileException(file, "is corrupt or incomplete: " + e.getMessage());
     }
   }
 
-  private static Agent parse(JsonNode root) {
-    String task = requireText(root, "task");
-    JsonNode arch = require(root, "architecture");
-    JsonNode hiddenNode = require(arch, "hidden");
-    int[] hidden = new int[hiddenNode.size()];
-    for (int i = 0; i < hidden.length; i++) {
-      hidden[i] = hiddenNode.get(i).asInt();
-    }
-    PolicyArchitecture architecture = new PolicyArchitecture(requireText(arch, "type"),
-        require(arch, "observation_size").asInt(), hidden, require(arch, "action_size").asInt());
-
-    JsonNode normalizer = require(root, "normalizer");
-    double[] mean = JsonArrays.doubles(require(normalizer, "mean"));
-    double[] variance = JsonArrays.doubles(require(normalizer, "variance"));
-    RunningMeanVar statistics = new RunningMeanVar(mean, variance, require(normalizer, "count").asDouble());
-
-    JsonNode weights = require(root, "parameters");
-    if (!FloatCodec.ENCODING.equals(requireText(weights, "encoding"))) {
-      throw new IllegalArgumentException("unknown parameter encoding '" + weights.path("encoding").asText() + "'");
-    }
-    float[] values = FloatCodec.decode(requireText(weights, "data"), requireText(weights, "sha256"));
-    JsonNode layout = require(weights, "layout");
-
-    // Everything that can fail on a missing field is read before the policy holds native memory.
-    JsonNode origin = require(root, "provenance");
-    Agent.Provenance provenance = new Agent.Provenance(requireText(origin, "command"), require(origin, "seed").asLong(),
-        requireText(origin, "git_commit"), requireText(origin, "created"), require(origin, "training_steps").asLong());
-    JsonNode eval = root.get("evaluation");
-    Agent.Evaluation evaluation = eval == null || eval.isNull() ? null : new Agent.Evaluation(
-        requireText(eval, "env"), require(eval, "episodes").asInt(), require(eval, "seed").asLong(),
-        require(eval, "mean_return").asDouble(), require(eval, "standard_error").asDouble(),
-        require(eval, "mean_length").asDouble());
+  private static Agent agent(AgentJson json) {
+    String task = JsonFiles.required(json.task(), "task");
+    PolicyArchitecture architecture = JsonFiles.required(json.architecture(), "architecture");
+    NormalizerJson normalizer = JsonFiles.required(json.normalizer(), "normalizer");
+    RunningMeanVar statistics = new RunningMeanVar(JsonFiles.required(normalizer.mean(), "normalizer.mean"),
+        JsonFiles.required(normalizer.variance(), "normalizer.variance"), normalizer.count());
+    ParametersJson weights = JsonFiles.required(json.parameters(), "parameters");
+    float[] values = FloatCodec.decode(weights.encoding(), JsonFiles.required(weights.data(), "parameters.data"),
+        JsonFiles.required(weights.sha256(), "parameters.sha256"));
+    List<TensorJson> layout = JsonFiles.required(weights.layout(), "parameters.layout");
+    // Everything that can fail on a missing field is checked before the policy holds native memory.
+    Agent.Provenance provenance = JsonFiles.required(json.provenance(), "provenance");
     GaussianPolicy policy = GaussianPolicy.of(architecture, values, statistics);
-    Map<String, Shape> shapes = policy.parameters().shapes();
-    int index = 0;
-    for (Map.Entry<String, ai.djl.ndarray.types.Shape> entry : shapes.entrySet()) {
-      JsonNode declared = layout.get(index++);
-      if (declared == null || !entry.getKey().equals(declared.path("name").asText())) {
-        policy.close();
-        throw new IllegalArgumentException("parameter layout does not match architecture " + architecture);
-      }
+    List<String> declared = layout.stream().map(TensorJson::name).toList();
+    if (!declared.equals(List.copyOf(policy.parameters().shapes().keySet()))) {
+      policy.close();
+      throw new IllegalArgumentException("parameter layout does not match architecture " + architecture);
     }
-    return new Agent(task, policy, provenance, evaluation);
-  }
-
-  private static JsonNode require(JsonNode node, String field) {
-    JsonNode value = node.get(field);
-    if (value == null || value.isNull()) {
-      throw new IllegalArgumentException("field \"" + field + "\" is missing");
-    }
-    return value;
-  }
-
-  private static String requireText(JsonNode node, String field) {
-    return require(node, field).asText();
+    return new Agent(task, policy, provenance, json.evaluation());
   }
 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorpo.envs.Tasks;
+import dev.mirrorpo.learning.HopperPairs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,6 +110,18 @@ class AgentFileTest {
   }
 
   @Test
+  void theCommittedAgentsAreWrittenBackByteForByte() throws IOException {
+    for (String name : List.of("expert", "ref-43")) {
+      Path committed = HopperPairs.AGENTS.resolve(name + AgentFile.SUFFIX);
+      Agent read = AgentFile.read(committed);
+      Path rewritten = directory.resolve(name + AgentFile.SUFFIX);
+      AgentFile.write(rewritten, read);
+      read.policy().close();
+      assertEquals(Files.readString(committed), Files.readString(rewritten), name);
+    }
+  }
+
+  @Test
   void aMissingFileIsNamed() {
     String message = failure(directory.resolve("nosuch" + AgentFile.SUFFIX));
     assertTrue(message.contains("no such file"), message);
@@ -153,7 +166,7 @@ class AgentFileTest {
     String message = failure(edited(root -> root.remove("normalizer")));
     assertTrue(message.contains("\"normalizer\""), message);
     message = failure(edited(root -> ((ObjectNode) root.get("provenance")).remove("seed")));
-    assertTrue(message.contains("\"seed\""), message);
+    assertTrue(message.contains("\"provenance.seed\""), message);
   }
 
   @Test

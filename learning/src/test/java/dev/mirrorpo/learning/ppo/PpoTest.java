@@ -112,6 +112,22 @@ class PpoTest {
   }
 
   @Test
+  void aCheckpointWrittenBeforeFormatVersion1StillResumes() throws Exception {
+    // Written by the build before format version 1 (config keys in camelCase, floats without their encoding)
+    // after one iteration of PpoConfig.cleanRl(2048) with seed 3.
+    Path file = Path.of(getClass().getResource("checkpoint-before-format-version.json").toURI());
+    PpoCheckpoint old = PpoCheckpoint.read(file);
+    assertEquals(PpoConfig.cleanRl(2048), old.config());
+    assertEquals(1, old.iteration());
+    assertEquals(2048, old.globalSteps());
+    assertEquals(320, old.adam().steps());
+    try (Ppo resumed = Ppo.resume(HOPPER, old)) {
+      assertSameCheckpoint(old, resumed.checkpoint());
+      assertTrue(resumed.finished());
+    }
+  }
+
+  @Test
   void aCheckpointOfAnotherTaskIsRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Ppo.resume(Tasks.byName("ant"), shortRun.checkpoint()).close());

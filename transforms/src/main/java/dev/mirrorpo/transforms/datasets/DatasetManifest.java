@@ -1,10 +1,7 @@
 package dev.mirrorpo.transforms.datasets;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mirrorpo.learning.io.AtomicFiles;
+import dev.mirrorpo.learning.io.JsonFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -17,7 +14,8 @@ import java.util.Map;
  * OUT/manifest.json of a preference dataset: how it was made (resolved config, agents, command,
  * code version, numeric environment), what it holds (counts, label statistics, the rows' digest in pair
  * order) and its files with sizes and SHA-256. Written last and atomically, so a dataset directory without
- * one is incomplete. Manifests written before the rows digest and the numerics existed have null there.
+ * one is incomplete. Manifests written before the rows digest and the numerics existed have null there, so
+ * the format is read as an evolving one ({@link JsonFiles#EVOLVING}).
  */
 public record DatasetManifest(
     String format,
@@ -39,11 +37,6 @@ public record DatasetManifest(
   public static final String FILE_NAME = "manifest.json";
   public static final String FORMAT = "mirrorpo-preference-dataset";
   public static final int FORMAT_VERSION = 1;
-
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
   /**
    * The dataset's parameters after the preset and the command line were resolved.
@@ -86,7 +79,7 @@ public record DatasetManifest(
   public void write(Path file) {
     String text;
     try {
-      text = JSON.writeValueAsString(this) + "\n";
+      text = JsonFiles.MAPPER.writeValueAsString(this) + "\n";
     } catch (IOException e) {
       throw new IllegalStateException("cannot encode the manifest as JSON: " + e.getMessage(), e);
     }
@@ -105,7 +98,7 @@ public record DatasetManifest(
   public static DatasetManifest read(Path file) {
     DatasetManifest manifest;
     try {
-      manifest = JSON.readValue(Files.readString(file), DatasetManifest.class);
+      manifest = JsonFiles.EVOLVING.readValue(Files.readString(file), DatasetManifest.class);
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("no manifest " + file);
     } catch (IOException e) {

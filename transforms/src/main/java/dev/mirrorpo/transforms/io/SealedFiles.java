@@ -1,10 +1,7 @@
 package dev.mirrorpo.transforms.io;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.PropertyNamingStrategies;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mirrorpo.learning.io.AtomicFiles;
+import dev.mirrorpo.learning.io.JsonFiles;
 import dev.mirrorpo.learning.io.Sha256;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,11 +20,6 @@ public final class SealedFiles {
   public static final String SEAL = "checksums.json";
   static final String FORMAT = "mirrorpo-checksums";
 
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-      .enable(SerializationFeature.INDENT_OUTPUT)
-      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-
   private SealedFiles() {}
 
   record Seal(String format, List<ListedFiles.Entry> files) {}
@@ -39,7 +31,7 @@ public final class SealedFiles {
       sealed.add(new ListedFiles.Entry(file.getFileName().toString(), ListedFiles.size(file), Sha256.ofFile(file)));
     }
     try {
-      AtomicFiles.writeString(directory.resolve(SEAL), JSON.writeValueAsString(new Seal(FORMAT, sealed)));
+      AtomicFiles.writeString(directory.resolve(SEAL), JsonFiles.MAPPER.writeValueAsString(new Seal(FORMAT, sealed)));
     } catch (IOException e) {
       throw new IllegalStateException("cannot write " + directory.resolve(SEAL) + ": " + e.getMessage(), e);
     }
@@ -69,7 +61,7 @@ public final class SealedFiles {
 
   private static Seal read(Path file) {
     try {
-      Seal seal = JSON.readValue(file.toFile(), Seal.class);
+      Seal seal = JsonFiles.EVOLVING.readValue(file.toFile(), Seal.class);
       if (!FORMAT.equals(seal.format()) || seal.files() == null) {
         throw new IllegalArgumentException(file + " is not a mirrorpo checksums file");
       }
