@@ -6,6 +6,7 @@ import dev.mirrorpo.config.SearchConfig;
 import dev.mirrorpo.learning.NumericEnvironment;
 import dev.mirrorpo.learning.es.OpenAiEs;
 import dev.mirrorpo.learning.io.AtomicFiles;
+import dev.mirrorpo.learning.io.JsonFiles;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.mpo.MpoConfig;
 import dev.mirrorpo.learning.mpo.MpoLayout;
@@ -76,7 +77,7 @@ public final class Reproducibility {
 
     public static Golden read(Path file) {
       try {
-        Golden golden = SearchRun.JSON.readValue(Files.readString(file, StandardCharsets.UTF_8), Golden.class);
+        Golden golden = JsonFiles.EVOLVING.readValue(Files.readString(file, StandardCharsets.UTF_8), Golden.class);
         if (golden == null || !FORMAT.equals(golden.format()) || golden.digests() == null) {
           throw new IllegalArgumentException(file + " is not a " + FORMAT + " file; record one with 'mirrorpo"
               + " reproducibility check --record'");
@@ -93,7 +94,7 @@ public final class Reproducibility {
 
     public void write(Path file) {
       try {
-        AtomicFiles.writeString(file, SearchRun.JSON.writeValueAsString(this) + "\n");
+        AtomicFiles.writeString(file, JsonFiles.MAPPER.writeValueAsString(this) + "\n");
       } catch (IOException e) {
         throw new UncheckedIOException("cannot write " + file, e);
       }

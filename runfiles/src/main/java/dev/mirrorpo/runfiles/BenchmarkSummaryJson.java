@@ -1,10 +1,9 @@
 package dev.mirrorpo.runfiles;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mirrorpo.config.BenchmarkConfig;
 import dev.mirrorpo.config.Preset;
+import dev.mirrorpo.learning.io.JsonFiles;
 import dev.mirrorpo.transforms.benchmark.DiscoveredObjective;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,7 +17,6 @@ import java.util.Map;
 public final class BenchmarkSummaryJson {
   /** The file name in a benchmark's output directory. */
   public static final String FILE = "benchmark.json";
-  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private BenchmarkSummaryJson() {}
 
@@ -59,7 +57,7 @@ public final class BenchmarkSummaryJson {
     }).toList();
     root.put("datasets", used);
     try {
-      return JSON.writeValueAsString(root) + "\n";
+      return JsonFiles.MAPPER.writeValueAsString(root) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode benchmark.json: " + e.getMessage(), e);
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.mirrorpo.config.SearchConfig;
 import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.learning.io.FloatCodec;
+import dev.mirrorpo.learning.io.JsonFiles;
 import dev.mirrorpo.learning.mpo.MpoConfig;
 import dev.mirrorpo.learning.mpo.MpoObjective;
 import java.io.IOException;
@@ -52,7 +53,7 @@ public record BestObjective(
     }
     BestObjective best;
     try {
-      best = SearchRun.JSON.readValue(Files.readString(file), BestObjective.class);
+      best = JsonFiles.EVOLVING.readValue(Files.readString(file), BestObjective.class);
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException(file + ": no such file; " + WHERE);
     } catch (IOException e) {

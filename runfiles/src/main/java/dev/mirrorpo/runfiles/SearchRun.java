@@ -2,10 +2,9 @@ package dev.mirrorpo.runfiles;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mirrorpo.learning.io.AtomicFiles;
 import dev.mirrorpo.learning.io.Directories;
+import dev.mirrorpo.learning.io.JsonFiles;
 import dev.mirrorpo.schemas.CandidateFitness;
 import dev.mirrorpo.transforms.io.ParquetRows;
 import dev.mirrorpo.transforms.io.SealedFiles;
@@ -27,7 +26,9 @@ import java.util.Map;
  *       generation;</li>
  *   <li>best.json, fitness.png: the best objective so far and the fitness curve.</li>
  * </ul>
- * A generation directory without its generation in state.json is an interrupted one and is redone.
+ * A generation directory without its generation in state.json is an interrupted one and is redone. The
+ * files other than state.json grew fields over time and are read as an evolving format
+ * ({@link JsonFiles#EVOLVING}).
  */
 public final class SearchRun {
   public static final String SEARCH = "search.json";
@@ -39,7 +40,6 @@ public final class SearchRun {
   public static final String FITNESS_PREFIX = "fitness";
   private static final String GENERATIONS = "generations";
   private static final String SUMMARY = "summary.json";
-  public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   private final Path directory;
 
@@ -108,7 +108,7 @@ public final class SearchRun {
 
   public static void write(Path file, Object value) {
     try {
-      AtomicFiles.writeString(file, JSON.writeValueAsString(value) + "\n");
+      AtomicFiles.writeString(file, JsonFiles.MAPPER.writeValueAsString(value) + "\n");
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode " + file.getFileName() + ": " + e.getMessage(), e);
     }
@@ -116,7 +116,7 @@ public final class SearchRun {
 
   public static <T> T read(Path file, Class<T> type) {
     try {
-      return JSON.readValue(Files.readString(file), type);
+      return JsonFiles.EVOLVING.readValue(Files.readString(file), type);
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException("search file " + file + " is missing; the run directory is damaged");
     } catch (IOException e) {

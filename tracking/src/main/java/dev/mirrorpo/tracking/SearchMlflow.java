@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.learning.es.OpenAiEs;
 import dev.mirrorpo.learning.io.DirectoryLock;
+import dev.mirrorpo.learning.io.JsonFiles;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.runfiles.BenchmarkSummaryJson;
 import dev.mirrorpo.runfiles.GenerationSummary;
@@ -181,7 +182,7 @@ public final class SearchMlflow {
    * candidate in the ES's order; a failed candidate's fitness is null.
    */
   public static String candidateTable(List<CandidateFitness> rows) {
-    ObjectNode table = SearchRun.JSON.createObjectNode();
+    ObjectNode table = JsonFiles.MAPPER.createObjectNode();
     ArrayNode columns = table.putArray("columns");
     // What tells candidates apart first, so that the UI's table shows it without scrolling.
     for (String column : List.of("candidate", "fitness", "standard_error", "status", "pair", "sign", "generation",

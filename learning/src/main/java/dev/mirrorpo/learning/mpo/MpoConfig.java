@@ -1,5 +1,6 @@
 package dev.mirrorpo.learning.mpo;
 
+import com.fasterxml.jackson.annotation.JsonAlias;
 import java.io.Serializable;
 
 /**
@@ -16,8 +17,9 @@ import java.io.Serializable;
  * @param lambda one-step weight λ of the preference term (docs/mpo.md: 0.5); ignored by the two-step form
  * @param beta two-step scale β of the implicit reward margin (docs/mpo.md: 0.5); ignored by the one-step form
  */
-public record MpoConfig(boolean twoStep, boolean learnPsi, boolean learnG, boolean temporal, double lambda,
-    double beta) implements Serializable {
+// The aliases read best.json files written before every file used one mapper, with camelCase keys.
+public record MpoConfig(@JsonAlias("twoStep") boolean twoStep, @JsonAlias("learnPsi") boolean learnPsi,
+    @JsonAlias("learnG") boolean learnG, boolean temporal, double lambda, double beta) implements Serializable {
   /** docs/mpo.md (the paper's MuJoCo value): λ (one-step) or β (two-step) 0.5. */
   public static final double DEFAULT_STRENGTH = 0.5;
 
