@@ -415,7 +415,9 @@ public final class SearchPipeline {
             Map.of("evaluations", curve));
         writeBest(state, curve);
       }
-      FitnessPlot.write(run.summaries(state.generation()), curve, baseline, run.file(SearchRun.FITNESS_PLOT));
+      if (state.generation() > 0) {
+        FitnessPlot.write(run.summaries(state.generation()), curve, baseline, run.file(SearchRun.FITNESS_PLOT));
+      }
     }
 
     /** best.json: the best evaluated mean (the earliest among equals), unless it holds that one already. */
@@ -463,8 +465,10 @@ public final class SearchPipeline {
       Path directory = run.reevaluationDirectory(state.generation());
       if (!SearchRun.sealed(directory)) {
         EvaluationSeeds seeds = reevaluationSeeds(config);
-        // No best.json only if every evaluation of the mean diverged: the candidates and the baseline still are.
+        // No evaluated mean only if every evaluation of the mean diverged (best.json is then missing, or a best
+        // candidate from before evaluated means): the candidates and the baseline are re-evaluated all the same.
         BestObjective best = Files.exists(run.file(SearchRun.BEST)) ? BestObjective.read(run.file(SearchRun.BEST)) : null;
+        best = best != null && best.evaluatedMean() ? best : null;
         List<EsState> states = replay(state);
         List<CandidateFitness> top = topCandidates(state.generation());
         String name = dataset.getFileName().toString();
