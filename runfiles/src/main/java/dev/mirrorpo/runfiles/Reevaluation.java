@@ -5,6 +5,8 @@ import dev.mirrorpo.schemas.BenchmarkResult;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The end of a search (docs/search.md, "Honest figures"): its best evaluated mean, its best candidates and the
@@ -35,9 +37,9 @@ public record Reevaluation(@JsonProperty("generations") int generations,
       return switch (role) {
         case MEAN -> "best evaluated mean (after generation " + label.substring(MEAN_LABEL.length()) + ")";
         case CANDIDATE -> {
-          String[] parts = label.substring(CANDIDATE_LABEL.length()).split("-"); // rank, gG, pP±
-          yield "candidate " + parts[0] + " (generation " + parts[1].substring(1) + ", pair "
-              + parts[2].substring(1, parts[2].length() - 1) + " " + parts[2].charAt(parts[2].length() - 1) + ")";
+          Matcher candidate = candidate(label);
+          yield "candidate " + candidate.group(1) + " (generation " + candidate.group(2) + ", pair " + candidate.group(3)
+              + " " + candidate.group(4) + ")";
         }
         case BASELINE -> label + " (the known objective)";
       };
@@ -46,6 +48,8 @@ public record Reevaluation(@JsonProperty("generations") int generations,
 
   private static final String MEAN_LABEL = "mpo:mean-after-";
   private static final String CANDIDATE_LABEL = "mpo:candidate-";
+  /** A candidate's label: rank, generation (1-based), pair, sign. */
+  private static final Pattern CANDIDATE = Pattern.compile("mpo:candidate-(\\d+)-g(\\d+)-p(\\d+)([+-])");
 
   /** The rows' label of the ES mean after {@code generations} generations. */
   public static String meanLabel(int generations) {
@@ -66,8 +70,15 @@ public record Reevaluation(@JsonProperty("generations") int generations,
   }
 
   private static int rank(String label) {
-    return role(label) == Role.CANDIDATE ? Integer.parseInt(label.substring(CANDIDATE_LABEL.length()).split("-")[0])
-        : 0;
+    return role(label) == Role.CANDIDATE ? Integer.parseInt(candidate(label).group(1)) : 0;
+  }
+
+  private static Matcher candidate(String label) {
+    Matcher matcher = CANDIDATE.matcher(label);
+    if (!matcher.matches()) {
+      throw new IllegalArgumentException("'" + label + "' is not a candidate's label, mpo:candidate-RANK-gG-pP±");
+    }
+    return matcher;
   }
 
   /**
