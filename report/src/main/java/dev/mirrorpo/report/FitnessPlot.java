@@ -96,7 +96,7 @@ public final class FitnessPlot {
     plot.setRangeGridlinePaint(new Color(230, 230, 230));
     plot.setOutlinePaint(Color.BLACK);
 
-    JFreeChart chart = new JFreeChart("MPO search: true return of the candidates per generation",
+    JFreeChart chart = new JFreeChart("MPO search: true return of the candidates and the evaluated mean",
         new Font(Font.SANS_SERIF, Font.BOLD, 15), plot, false);
     LegendTitle legend = new LegendTitle(plot);
     legend.setPosition(RectangleEdge.RIGHT);
