@@ -1,10 +1,7 @@
 package dev.mirrorpo.cli;
 
-import dev.mirrorpo.learning.es.EsState;
 import dev.mirrorpo.pipelines.SearchPipeline;
 import dev.mirrorpo.runfiles.Origin;
-import dev.mirrorpo.runfiles.SearchRun;
-import dev.mirrorpo.schemas.CandidateFitness;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,23 +37,11 @@ final class EvolveCommand implements Callable<Integer>, PipelineArguments.Pipeli
     Path runDirectory = summary.runDirectory();
 
     PrintWriter print = spec.commandLine().getOut();
-    EsState.Best best = summary.state().best();
-    SearchRun.Baseline baseline = summary.baseline();
     print.printf(Locale.ROOT, "%nsearch: %d generations of %d candidates in %s%n", summary.state().generation(),
         summary.state().config().candidates(), runDirectory);
-    print.printf(Locale.ROOT, "  %-34s %s%n", "objective", "true return ± s.e.");
-    if (best == null) {
-      print.printf("  %-34s every candidate failed%n", "best discovered MPO objective");
-    } else {
-      CandidateFitness row = new SearchRun(runDirectory).candidate(best.generation(), best.pairIndex(), best.sign());
-      print.printf(Locale.ROOT, "  %-34s %.1f ± %.1f (generation %d; the best of %d candidates, so optimistic)%n",
-          "best discovered MPO objective", best.fitness(), row.getStandardError(), best.generation() + 1,
-          summary.state().generation() * summary.state().config().candidates());
-    }
-    print.printf(Locale.ROOT, "  %-34s %.1f ± %.1f (same dataset, training seed and evaluation episodes)%n",
-        baseline.algorithm() + " (the known objective)", baseline.fitness(), baseline.standardError());
-    print.printf("  files:  %s (best.json: ζ of the best objective; fitness.png; best-landscape.png;"
-        + " generations/*/fitness-*.parquet)%n", runDirectory);
+    summary.figures().lines().forEach(line -> print.println("  " + line));
+    print.printf("  files:  %s (best.json: ζ of the best evaluated mean; reevaluation.json; evaluations.json;"
+        + " best-candidate.json; fitness.png; best-landscape.png; generations/*/fitness-*.parquet)%n", runDirectory);
     if (summary.mlflowUri() != null) {
       print.printf("  MLflow: %s (experiment %s, run %s)%n", summary.mlflowUri(), summary.mlflowExperiment(),
           summary.mlflowRunId());

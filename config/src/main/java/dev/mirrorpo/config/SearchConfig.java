@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.mirrorpo.learning.data.Quality;
 import dev.mirrorpo.learning.mpo.MpoConfig;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -24,10 +25,22 @@ import java.util.Objects;
  * @param initialPolicy {@value TrainingSettings#SCRATCH} (default), or the agent file training starts from,
  *     relative to the preset
  * @param evaluation how each candidate's policy is scored: its fitness
+ * @param evaluateEvery the search evaluates its current ES mean ζ (not a perturbed candidate) after every this many
+ *     generations and after the last one, on training seeds and episodes of its own that no candidate is scored on;
+ *     best.json is the best of these evaluated means (default {@value #DEFAULT_EVALUATE_EVERY}; docs/search.md,
+ *     "Honest figures")
+ * @param evaluateSeeds the training seeds each evaluation of the mean trains on, at least 2 so that it has a
+ *     standard error (default {@value #DEFAULT_EVALUATE_SEEDS})
+ * @param reevaluateTop at the end, the best this many candidates (by their noisy fitness) are re-evaluated next to
+ *     the best evaluated mean and the baseline on fresh seeds, paired (default {@value #DEFAULT_REEVALUATE_TOP}; 0:
+ *     the mean and the baseline only)
+ * @param reevaluateSeeds the fresh training seeds of that re-evaluation, at least 2 (default
+ *     {@value #DEFAULT_REEVALUATE_SEEDS})
  */
 public record SearchConfig(Integer generations, @JsonProperty(access = JsonProperty.Access.WRITE_ONLY) Quality quality,
     @Inline EsSettings es, Integer candidatesPerBatch, @Inline MpoSettings mpo, TrainerSettings trainer,
-    @JsonDeserialize(using = PresetMapper.InitialPolicy.class) String initialPolicy, EvaluationSettings evaluation) {
+    @JsonDeserialize(using = PresetMapper.InitialPolicy.class) String initialPolicy, EvaluationSettings evaluation,
+    Integer evaluateEvery, Integer evaluateSeeds, Integer reevaluateTop, Integer reevaluateSeeds) {
   public static final int PAPER_GENERATIONS = 128;
   /**
    * 4: on this project's 2-core machine batches of 4 train 1.7× as many candidate steps per second as one
@@ -37,6 +50,16 @@ public record SearchConfig(Integer generations, @JsonProperty(access = JsonPrope
   public static final int DEFAULT_CANDIDATES_PER_BATCH = 4;
   /** The key of {@link #candidatesPerBatch} in the preset and in {@link #params()}. */
   public static final String CANDIDATES_PER_BATCH = "candidates_per_batch";
+  public static final int DEFAULT_EVALUATE_EVERY = 5;
+  public static final int DEFAULT_EVALUATE_SEEDS = 3;
+  public static final int DEFAULT_REEVALUATE_TOP = 3;
+  public static final int DEFAULT_REEVALUATE_SEEDS = 5;
+  /**
+   * The keys of the mean's evaluations and the final re-evaluation in {@link #params()}: a search recorded before
+   * they existed resumes with their values as they are now (they change no generation's fitness or ES state).
+   */
+  public static final List<String> EVALUATION_KEYS = List.of("evaluate_every", "evaluate_seeds",
+      "reevaluate_top", "reevaluate_seeds");
 
   public SearchConfig {
     generations = generations == null ? PAPER_GENERATIONS : generations;
@@ -52,15 +75,28 @@ public record SearchConfig(Integer generations, @JsonProperty(access = JsonPrope
     trainer = Objects.requireNonNullElseGet(trainer, TrainerSettings::paper);
     initialPolicy = Objects.requireNonNullElse(initialPolicy, TrainingSettings.SCRATCH);
     evaluation = Objects.requireNonNullElseGet(evaluation, EvaluationSettings::paper);
+    evaluateEvery = atLeast("evaluate_every", evaluateEvery, DEFAULT_EVALUATE_EVERY, 1);
+    evaluateSeeds = atLeast("evaluate_seeds", evaluateSeeds, DEFAULT_EVALUATE_SEEDS, 2);
+    reevaluateTop = atLeast("reevaluate_top", reevaluateTop, DEFAULT_REEVALUATE_TOP, 0);
+    reevaluateSeeds = atLeast("reevaluate_seeds", reevaluateSeeds, DEFAULT_REEVALUATE_SEEDS, 2);
+  }
+
+  private static int atLeast(String key, Integer value, int defaultValue, int least) {
+    int resolved = value == null ? defaultValue : value;
+    if (resolved < least) {
+      throw new IllegalArgumentException("search." + key + " must be at least " + least + ", got " + resolved);
+    }
+    return resolved;
   }
 
   static SearchConfig defaults() {
-    return new SearchConfig(null, null, null, null, null, null, null, null);
+    return new SearchConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   SearchConfig forDataset(DatasetConfig dataset) {
     return new SearchConfig(generations, quality == null ? dataset.quality() : quality,
-        es.withDefaultSeed(dataset.seed()), candidatesPerBatch, mpo, trainer, initialPolicy, evaluation);
+        es.withDefaultSeed(dataset.seed()), candidatesPerBatch, mpo, trainer, initialPolicy, evaluation, evaluateEvery,
+        evaluateSeeds, reevaluateTop, reevaluateSeeds);
   }
 
   /** The same search with another batch size (a speed setting, e.g. from the command line). */
@@ -68,7 +104,8 @@ public record SearchConfig(Integer generations, @JsonProperty(access = JsonPrope
     if (candidates < 1) {
       throw new IllegalArgumentException("--candidates-per-batch must be at least 1, got " + candidates);
     }
-    return new SearchConfig(generations, quality, es, candidates, mpo, trainer, initialPolicy, evaluation);
+    return new SearchConfig(generations, quality, es, candidates, mpo, trainer, initialPolicy, evaluation, evaluateEvery,
+        evaluateSeeds, reevaluateTop, reevaluateSeeds);
   }
 
   public TrainingSettings training() {

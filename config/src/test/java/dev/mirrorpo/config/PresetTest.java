@@ -120,6 +120,8 @@ class PresetTest {
         .contains("search.lambda is for one-step MPO"));
     assertTrue(problem(valid("generations", "search:", "  generations: 0"))
         .contains("search.generations must be at least 1, got 0"));
+    assertTrue(problem(valid("evaluate_seeds", "search:", "  evaluate_seeds: 1"))
+        .contains("search.evaluate_seeds must be at least 2, got 1"));
     assertTrue(problem(valid("sigma", "search:", "  sigma: -1")).contains("search: initial sigma must be positive"));
     assertTrue(problem(valid("seeds", "benchmark:", "  seeds: 0")).contains("benchmark.seeds must be at least 1"));
     assertTrue(problem(valid("algorithm", "benchmark:", "  algorithms: [dpo, best]"))
@@ -194,6 +196,10 @@ class PresetTest {
     training.put("evaluation.seed", "7");
     training.put("evaluation.length", "1000");
     expected.putAll(training);
+    expected.put("evaluate_every", "2");
+    expected.put("evaluate_seeds", "2");
+    expected.put("reevaluate_top", "2");
+    expected.put("reevaluate_seeds", "2");
     Preset quick = shipped("quick.yaml");
     assertEquals(List.copyOf(expected.entrySet()), List.copyOf(quick.search().params().entrySet()));
     assertEquals(List.copyOf(training.entrySet()), List.copyOf(quick.benchmark().training().params().entrySet()));

@@ -13,6 +13,7 @@ import dev.mirrorpo.pipelines.PreferenceDatasets;
 import dev.mirrorpo.pipelines.SearchPipeline;
 import dev.mirrorpo.pipelines.TestDatasets;
 import dev.mirrorpo.runfiles.Origin;
+import dev.mirrorpo.runfiles.SearchRun;
 import dev.mirrorpo.schemas.CandidateFitness;
 import dev.mirrorpo.transforms.datasets.DatasetManifest;
 import dev.mirrorpo.transforms.io.ParquetRows;
@@ -72,7 +73,10 @@ class SessionClusterTest {
         "  candidates_per_batch: 8",
         "  sigma: 0.05",
         "  trainer: {epochs: 2, sft_epochs: 1}",
-        "  evaluation: {episodes: 3, seed: 5, length: 40}");
+        "  evaluation: {episodes: 3, seed: 5, length: 40}",
+        "  evaluate_seeds: 2",
+        "  reevaluate_top: 2",
+        "  reevaluate_seeds: 2");
   }
 
   @AfterAll
@@ -94,9 +98,10 @@ class SessionClusterTest {
     Path clustered = generate(preset, work.resolve("cluster-dataset"), onTheCluster());
     assertEquals(TestDatasets.rows(direct), TestDatasets.rows(clustered), "dataset rows on the cluster");
 
-    List<CandidateFitness> directFitness = fitness(search(direct, work.resolve("direct-search"),
-        "--runner=DirectRunner"));
-    List<CandidateFitness> clusterFitness = fitness(search(clustered, work.resolve("cluster-search"), onTheCluster()));
+    Path directSearch = search(direct, work.resolve("direct-search"), true, "--runner=DirectRunner");
+    List<CandidateFitness> directFitness = fitness(directSearch);
+    Path clusterSearch = search(clustered, work.resolve("cluster-search"), false, onTheCluster());
+    List<CandidateFitness> clusterFitness = fitness(clusterSearch);
     assertEquals(16, directFitness.size());
     assertEquals(directFitness, clusterFitness, "fitness rows of the generation on the cluster");
 
@@ -108,8 +113,17 @@ class SessionClusterTest {
     assertEquals(Set.of("taskmanager-1", "taskmanager-2"), candidates.keySet(), "TaskManagers of the training step");
     assertEquals(16L, candidates.values().stream().mapToLong(Long::longValue).sum(), "candidates trained");
 
+    // The finished search resumed with its evaluations: the mean's and the end's, as two more jobs on the cluster,
+    // with the DirectRunner's figures.
+    search(clustered, clusterSearch, true, onTheCluster());
+    SearchRun directRun = new SearchRun(directSearch);
+    SearchRun clusterRun = new SearchRun(clusterSearch);
+    assertEquals(1, clusterRun.meanEvaluations().size());
+    assertEquals(directRun.meanEvaluations(), clusterRun.meanEvaluations(), "the evaluated mean on the cluster");
+    assertEquals(directRun.reevaluation(1), clusterRun.reevaluation(1), "the re-evaluation on the cluster");
+
     // Flink's embedded mini cluster in the driver JVM: the same rows again.
-    assertEquals(directFitness, fitness(search(direct, work.resolve("local-search"), "--runner=FlinkRunner",
+    assertEquals(directFitness, fitness(search(direct, work.resolve("local-search"), false, "--runner=FlinkRunner",
         "--flinkMaster=[local]", "--parallelism=2")), "fitness rows of the generation on --flinkMaster=[local]");
   }
 
@@ -280,8 +294,10 @@ class SessionClusterTest {
     return out;
   }
 
-  private static Path search(Path dataset, Path out, String... beamArgs) {
+  /** @param evaluate whether to evaluate the mean and re-evaluate at the end after the generations */
+  private static Path search(Path dataset, Path out, boolean evaluate, String... beamArgs) {
     SearchPipeline.Options options = SearchPipeline.options(beamArgs);
+    options.setEvaluate(evaluate);
     options.setConfig(preset.toString());
     options.setDataset(dataset.toString());
     options.setOut(out.toString());

@@ -229,6 +229,7 @@ public final class Reproducibility {
     options.setOut(runDirectory.toString());
     options.setGenerations(1);
     options.setMlflowUri(NO_MLFLOW);
+    options.setEvaluate(false); // the digest covers the generation's candidates, not the evaluations after it
     SearchPipeline.Summary summary = SearchPipeline.run(options, new String[] {"--runner=DirectRunner"}, origin,
         progress);
     List<CandidateFitness> rows = new ArrayList<>(new SearchRun(runDirectory).fitnessRows(0));

@@ -10,10 +10,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorpo.config.Preset;
 import dev.mirrorpo.config.SearchConfig;
 import dev.mirrorpo.learning.es.EsState;
+import dev.mirrorpo.learning.io.Directories;
 import dev.mirrorpo.learning.io.DirectoryLock;
+import dev.mirrorpo.learning.io.FloatCodec;
+import dev.mirrorpo.learning.io.JsonFiles;
+import dev.mirrorpo.runfiles.BestObjective;
 import dev.mirrorpo.runfiles.GenerationSummary;
+import dev.mirrorpo.runfiles.MeanEvaluation;
 import dev.mirrorpo.runfiles.Origin;
+import dev.mirrorpo.runfiles.Reevaluation;
 import dev.mirrorpo.runfiles.SearchRun;
+import dev.mirrorpo.schemas.BenchmarkResult;
 import dev.mirrorpo.schemas.CandidateFitness;
 import dev.mirrorpo.tracking.MlflowServer;
 import dev.mirrorpo.tracking.MlflowTracking;
@@ -27,7 +34,11 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -41,7 +52,8 @@ import org.mlflow.api.proto.Service.Run;
 
 /**
  * The MPO search end to end on real MuJoCo, PyTorch, Beam, Parquet and a real MLflow server: a tiny
- * dataset, 2 antithetic pairs, 3 generations. One uninterrupted search is the reference for the others.
+ * dataset, 2 antithetic pairs, 3 generations, the ES mean evaluated after generations 2 and 3 on 2 seeds, and the
+ * best 2 candidates re-evaluated at the end. One uninterrupted search is the reference for the others.
  */
 class SearchPipelineTest {
   private static final int GENERATIONS = 3;
@@ -64,7 +76,11 @@ class SearchPipelineTest {
         "  pairs: 2",
         "  sigma: 0.05",
         "  trainer: {epochs: 2, sft_epochs: 1}",
-        "  evaluation: {episodes: 3, seed: 5, length: 40}");
+        "  evaluation: {episodes: 3, seed: 5, length: 40}",
+        "  evaluate_every: 2",
+        "  evaluate_seeds: 2",
+        "  reevaluate_top: 2",
+        "  reevaluate_seeds: 2");
     dataset = work.resolve("dataset");
     DatasetPipeline.Options datasetOptions = DatasetPipeline.options("--runner=DirectRunner");
     datasetOptions.setConfig(preset.toString());
@@ -148,6 +164,13 @@ class SearchPipelineTest {
       assertTrue(referenceLog.contains("search: MLflow run " + mlflow.uri() + "/#/experiments/" + experimentId
           + "/runs/" + id + "?workflowType=machine_learning"), "the search links its run in the model-training view: "
           + referenceLog);
+      assertEquals(Set.of(2L, 3L), tracking.loggedSteps(id, "evaluated_mean"), "the evaluations of the mean");
+      assertEquals(Set.of(3L), tracking.loggedSteps(id, "reevaluated_mean_gain"), "the end's re-evaluation");
+      assertTrue(artifacts.containsAll(Set.of("evaluations-after-00003.json", "reevaluation-after-00003.json",
+          "best-candidate-after-00003.json")), artifacts.toString());
+      String description = tags.get("mlflow.note.content");
+      assertTrue(description.indexOf("best evaluated mean") < description.indexOf("best candidate (noisy max of 12)"),
+          "MLflow shows the honest figures first, the noisy maximum second: " + description);
       assertEquals(0, SearchMlflow.syncDirectory(run, mlflow.uri(), new PrintWriter(new StringWriter())),
           "a sync after the search adds nothing");
       assertEquals(3, tracking.client().getMetricHistory(id, "sigma").size());
@@ -314,5 +337,206 @@ class SearchPipelineTest {
         () -> search(tlaPreset, out, null, "http://127.0.0.1:9", new StringWriter())).getMessage();
     assertTrue(message.contains("holds hopper pairs, but the preset " + tlaPreset + " is for tla"), message);
     assertFalse(Files.exists(out.resolve("baseline.json")), "nothing trained");
+  }
+
+  private static List<Long> candidateTrainingSeeds(SearchConfig config) {
+    List<Long> seeds = new ArrayList<>();
+    for (int g = 0; g < GENERATIONS; g++) {
+      seeds.add(SearchPipeline.trainingSeed(config, g));
+    }
+    return seeds;
+  }
+
+  private static Set<Long> seeds(List<BenchmarkResult> rows) {
+    Set<Long> seeds = new HashSet<>();
+    rows.forEach(row -> seeds.add(row.getSeed()));
+    return seeds;
+  }
+
+  /** Mean over the rows' returns and its standard error, written out here rather than taken from the code. */
+  private static double[] meanAndError(List<Double> values) {
+    double mean = values.stream().mapToDouble(Double::doubleValue).sum() / values.size();
+    double squares = values.stream().mapToDouble(value -> (value - mean) * (value - mean)).sum();
+    return new double[] {mean, Math.sqrt(squares / (values.size() - 1)) / Math.sqrt(values.size())};
+  }
+
+  @Test
+  void theMeanIsEvaluatedAfterEveryKthAndTheLastGenerationOnSeedsNoCandidateUsesAndBestJsonIsTheBestOfThem() {
+    SearchConfig config = Preset.load(preset).search();
+    SearchRun run = new SearchRun(reference.runDirectory());
+    List<MeanEvaluation> curve = run.meanEvaluations();
+    assertEquals(List.of(2, 3), curve.stream().map(MeanEvaluation::generations).toList(),
+        "after generation 2 (evaluate_every) and after the last, 3");
+    assertFalse(Files.exists(run.evaluationDirectory(1)));
+    List<Long> candidateSeeds = candidateTrainingSeeds(config);
+    for (MeanEvaluation evaluation : curve) {
+      List<BenchmarkResult> rows = SearchRun.results(run.evaluationDirectory(evaluation.generations()));
+      assertEquals(2, rows.size(), "one training per seed");
+      Set<Long> seeds = seeds(rows);
+      assertEquals(2, seeds.size());
+      assertTrue(seeds.stream().noneMatch(candidateSeeds::contains), "no candidate trains with these seeds");
+      assertTrue(seeds.stream().noneMatch(seed -> seed >= 1 && seed <= 1000), "nor a benchmark's");
+      for (BenchmarkResult row : rows) {
+        assertTrue(row.getEvaluationSeed() != 5, "its episodes are not the candidates' (seed 5)");
+        assertEquals("COMPLETED", row.getStatus().toString(), row.getMessage().toString());
+      }
+      double[] expected = meanAndError(rows.stream().map(BenchmarkResult::getMeanReturn).toList());
+      assertEquals(expected[0], evaluation.mean(), 1e-9);
+      assertEquals(expected[1], evaluation.standardError(), 1e-9);
+    }
+    assertEquals(seeds(SearchRun.results(run.evaluationDirectory(2))), seeds(SearchRun.results(run.evaluationDirectory(3))),
+        "every point of the curve trains with the same seeds: points differ by their ζ only");
+    assertEquals(FloatCodec.checksum(reference.state().mean()), curve.get(1).zetaChecksum(),
+        "after the last generation the mean evaluated is the final ES mean");
+    assertTrue(!curve.get(0).zetaChecksum().equals(curve.get(1).zetaChecksum()));
+
+    BestObjective best = BestObjective.read(run.file(SearchRun.BEST));
+    MeanEvaluation winner = curve.get(0).mean() >= curve.get(1).mean() ? curve.get(0) : curve.get(1);
+    assertTrue(best.evaluatedMean());
+    assertEquals(winner.mean(), best.fitness());
+    assertEquals(winner.standardError(), best.standardError());
+    assertEquals(winner.generations(), best.generation());
+    assertEquals(winner.zetaChecksum(), best.checksum(), "best.json holds the ζ its evaluation trained");
+    BestObjective candidate = BestObjective.read(run.file(SearchRun.BEST_CANDIDATE));
+    assertEquals(reference.state().best().fitness(), candidate.fitness(), "best-candidate.json: the noisy maximum");
+  }
+
+  @Test
+  void theReevaluationsPairedGainsAreTheMeanDifferencesOfTheRowsReadBackOnFreshSeeds() {
+    SearchConfig config = Preset.load(preset).search();
+    SearchRun run = new SearchRun(reference.runDirectory());
+    List<BenchmarkResult> rows = SearchRun.results(run.reevaluationDirectory(GENERATIONS));
+    assertEquals(4 * 2, rows.size(), "the best evaluated mean, 2 candidates and the baseline on 2 seeds");
+    Set<Long> seeds = seeds(rows);
+    assertEquals(2, seeds.size());
+    assertTrue(seeds.stream().noneMatch(candidateTrainingSeeds(config)::contains), "fresh: no candidate's seed");
+    assertTrue(seeds.stream().noneMatch(seeds(SearchRun.results(run.evaluationDirectory(2)))::contains),
+        "fresh: not the evaluated mean's seeds either, which best.json was selected on");
+    long episodes = rows.get(0).getEvaluationSeed();
+    assertTrue(rows.stream().allMatch(row -> row.getEvaluationSeed() == episodes), "every objective on the same episodes");
+    assertTrue(episodes != 5 && episodes != SearchRun.results(run.evaluationDirectory(2)).get(0).getEvaluationSeed());
+
+    Map<String, Map<Long, Double>> returns = new TreeMap<>();
+    rows.forEach(row -> returns.computeIfAbsent(row.getAlgorithm().toString(), key -> new TreeMap<>())
+        .put(row.getSeed(), row.getMeanReturn()));
+    Map<Long, Double> orpo = returns.get("orpo");
+    assertEquals(seeds, orpo.keySet());
+    BestObjective best = BestObjective.read(run.file(SearchRun.BEST));
+    assertTrue(returns.containsKey("mpo:mean-after-" + best.generation()), returns.keySet().toString());
+    List<CandidateFitness> all = new ArrayList<>();
+    for (int g = 0; g < GENERATIONS; g++) {
+      all.addAll(run.fitnessRows(g));
+    }
+    all.sort(Comparator.comparingDouble(row -> -row.getFitness()));
+    CandidateFitness first = all.get(0);
+    assertTrue(returns.containsKey("mpo:candidate-1-g" + (first.getGeneration() + 1) + "-p" + first.getPairIndex()
+        + (first.getSign() > 0 ? "+" : "-")), "candidate 1 is the noisy maximum: " + returns.keySet());
+
+    Reevaluation reevaluation = SearchRun.read(run.file(SearchRun.REEVALUATION), ReevaluationFile.class).reevaluation();
+    assertEquals(4, reevaluation.entries().size());
+    assertEquals(Reevaluation.Role.MEAN, reevaluation.entries().get(0).role(), "the best evaluated mean first");
+    assertEquals(Reevaluation.Role.BASELINE, reevaluation.entries().get(3).role());
+    for (Reevaluation.Entry entry : reevaluation.entries()) {
+      Map<Long, Double> own = returns.get(entry.returns().objective());
+      double[] value = meanAndError(List.copyOf(own.values()));
+      assertEquals(value[0], entry.returns().mean(), 1e-9);
+      assertEquals(value[1], entry.returns().standardError(), 1e-9);
+      if (entry.role() != Reevaluation.Role.BASELINE) {
+        List<Double> differences = new ArrayList<>();
+        own.forEach((seed, value1) -> differences.add(value1 - orpo.get(seed)));
+        double[] gain = meanAndError(differences);
+        assertEquals(gain[0], entry.gain().gain(), 1e-9, entry.returns().objective());
+        assertEquals(gain[1], entry.gain().standardError(), 1e-9);
+        assertEquals(differences.stream().filter(d -> d > 0).count(), entry.gain().ahead());
+      }
+    }
+    assertEquals(reevaluation, reference.figures().reevaluation(), "the summary shows what the file holds");
+    List<String> lines = reference.figures().lines();
+    assertTrue(lines.get(2).startsWith("best evaluated mean (after generation " + best.generation() + ")"), lines.toString());
+    assertTrue(lines.stream().anyMatch(line -> line.startsWith("best candidate (noisy max of 12)")), lines.toString());
+  }
+
+  /** reevaluation.json: the figures under their key, next to the provenance fields. */
+  @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+  record ReevaluationFile(@com.fasterxml.jackson.annotation.JsonProperty("reevaluation") Reevaluation reevaluation) {}
+
+  /** A search killed (SIGKILL) while it evaluates the mean after generation 2 does that evaluation again, once. */
+  @Test
+  void aSearchKilledDuringTheEvaluationOfTheMeanResumesToTheSameFiles() throws Exception {
+    Path out = work.resolve("killed-in-evaluation");
+    String java = System.getProperty("mirrorpo.java");
+    Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+        PipelineProcess.class.getName(), "evolve", "--config=" + preset, "--dataset=" + dataset, "--out=" + out,
+        "--mlflowUri=http://127.0.0.1:9", "--runner=DirectRunner", "--targetParallelism=2")
+        .redirectErrorStream(true).redirectOutput(work.resolve("killed-in-evaluation.log").toFile()).start();
+    // Generation 2 is committed and the mean after it is being evaluated: state.json says 2 finished generations.
+    Path state = out.resolve("state.json");
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (process.isAlive() && System.nanoTime() < deadline
+        && !(Files.exists(state) && EsState.read(state).generation() == 2)) {
+      Thread.sleep(20);
+    }
+    assertTrue(process.isAlive(), "the search ended before it could be killed: " + Files.readString(
+        work.resolve("killed-in-evaluation.log")));
+    process.destroyForcibly().waitFor(60, TimeUnit.SECONDS);
+    SearchRun run = new SearchRun(out);
+    assertFalse(SearchRun.sealed(run.evaluationDirectory(2)), "killed before the evaluation was committed: "
+        + Files.readString(work.resolve("killed-in-evaluation.log")));
+    assertEquals(2, EsState.read(state).generation());
+
+    StringWriter log = new StringWriter();
+    SearchPipeline.Summary resumed = search(out, "http://127.0.0.1:9", log);
+    assertEquals(1, log.toString().split("evaluation of the mean after generation 2 done", -1).length - 1,
+        "the interrupted evaluation is done once: " + log);
+    assertEquals(reference.state(), resumed.state());
+    SearchRun expected = new SearchRun(reference.runDirectory());
+    assertEquals(expected.meanEvaluations(), run.meanEvaluations(), "the same curve");
+    assertEquals(2, SearchRun.results(run.evaluationDirectory(2)).size(), "its rows once");
+    assertEquals(BestObjective.read(expected.file(SearchRun.BEST)), BestObjective.read(run.file(SearchRun.BEST)));
+    assertEquals(reference.figures(), resumed.figures(), "the same re-evaluation and noisy maximum");
+  }
+
+  /**
+   * A run directory as the search wrote it before evaluated means (best.json the best candidate, no evaluation
+   * keys in search.json, no evaluations) still loads and resumes: the rerun evaluates the means it lacks, going
+   * back to generation 2's from the fitness rows, and ends with the figures of a search that had them all along.
+   */
+  @Test
+  void aRunDirectoryFromBeforeEvaluatedMeansLoadsAndResumesToTheSameFigures() throws IOException {
+    Path out = work.resolve("old-format");
+    TestDatasets.copyTree(reference.runDirectory(), out);
+    SearchRun run = new SearchRun(out);
+    for (String gone : List.of("evaluations", "reevaluations")) {
+      Directories.deleteTree(out.resolve(gone));
+    }
+    for (String gone : List.of(SearchRun.EVALUATIONS, SearchRun.REEVALUATION, SearchRun.BEST_CANDIDATE)) {
+      Files.delete(run.file(gone));
+    }
+    BestObjective candidate = BestObjective.read(reference.runDirectory().resolve(SearchRun.BEST_CANDIDATE));
+    Files.writeString(run.file(SearchRun.BEST), String.format(Locale.ROOT, """
+        {"format": "mirrorpo-mpo-objective", "mpo": %s, "fitness": %s, "generation": %d, "pair_index": %d,
+         "sign": %d, "dimension": %d, "zeta_base64_float32": "%s", "zeta_checksum": "%s",
+         "policy_sha256": "%s", "task": "hopper"}
+        """, JsonFiles.MAPPER.writeValueAsString(candidate.mpo()), candidate.fitness(), candidate.generation(),
+        candidate.pairIndex(), candidate.sign(), candidate.dimension(), candidate.zeta(), candidate.checksum(),
+        candidate.policySha256()));
+    Map<String, Object> search = SearchRun.readMap(run.file(SearchRun.SEARCH));
+    @SuppressWarnings("unchecked")
+    Map<String, String> params = (Map<String, String>) search.get("params");
+    SearchConfig.EVALUATION_KEYS.forEach(params::remove);
+    SearchRun.write(run.file(SearchRun.SEARCH), search);
+
+    BestObjective old = BestObjective.read(run.file(SearchRun.BEST));
+    assertFalse(old.evaluatedMean(), "an old best.json reads as the best candidate");
+    assertEquals(candidate.objective().zeta().length, old.objective().zeta().length);
+
+    StringWriter log = new StringWriter();
+    SearchPipeline.Summary resumed = search(out, "http://127.0.0.1:9", log);
+    assertTrue(log.toString().contains("evaluation of the mean after generation 2 done"), log.toString());
+    assertEquals(reference.state(), resumed.state());
+    SearchRun expected = new SearchRun(reference.runDirectory());
+    assertEquals(expected.meanEvaluations(), run.meanEvaluations());
+    assertEquals(BestObjective.read(expected.file(SearchRun.BEST)), BestObjective.read(run.file(SearchRun.BEST)));
+    assertEquals(reference.figures().reevaluation(), resumed.figures().reevaluation());
   }
 }

@@ -13,7 +13,7 @@ public final class TestObjectives {
   /** Writes {@code file} (and its directory) holding {@code mpo} and {@code zeta}. */
   public static Path write(Path file, MpoConfig mpo, float[] zeta) {
     SearchRun.write(file, new BestObjective(BestObjective.FORMAT, mpo, 1000, 0, 0, 1, zeta.length,
-        FloatCodec.encode(zeta), FloatCodec.checksum(zeta), null, "hopper"));
+        FloatCodec.encode(zeta), FloatCodec.checksum(zeta), null, "hopper", null, null, null));
     return file;
   }
 }

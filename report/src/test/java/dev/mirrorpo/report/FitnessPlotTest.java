@@ -1,9 +1,12 @@
 package dev.mirrorpo.report;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mirrorpo.runfiles.GenerationSummary;
+import dev.mirrorpo.runfiles.MeanEvaluation;
 import dev.mirrorpo.runfiles.SearchRun;
+import dev.mirrorpo.runfiles.SeedReturns;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -11,6 +14,8 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.imageio.ImageIO;
 import org.jfree.chart.plot.XYPlot;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
+import org.jfree.data.xy.IntervalXYDataset;
 import org.jfree.data.xy.XYDataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,6 +29,13 @@ class FitnessPlotTest {
       new GenerationSummary(1, 4, 4, Double.NaN, Double.NaN, Double.NaN, Double.NaN, 0.02997, 160.0, 150.0, 10),
       new GenerationSummary(2, 4, 1, 140.0, 175.5, 110.0, 25.0, 0.02994, 175.5, 150.0, 10));
 
+  /** The ES mean evaluated after generations 2 and 3, on two seeds each. */
+  private static final List<MeanEvaluation> EVALUATIONS = List.of(
+      new MeanEvaluation(2, "a", 11, new SeedReturns("mpo:mean-after-2", List.of(1L, 2L), List.of(130.0, 150.0), 140.0,
+          10.0)),
+      new MeanEvaluation(3, "b", 11, new SeedReturns("mpo:mean-after-3", List.of(1L, 2L), List.of(150.0, 170.0), 160.0,
+          10.0)));
+
   private static List<Double> ys(XYDataset data, int series) {
     List<Double> values = new ArrayList<>();
     for (int i = 0; i < data.getItemCount(series); i++) {
@@ -34,7 +46,7 @@ class FitnessPlotTest {
 
   @Test
   void eachLineIsOneSummaryFieldAgainstGenerationsOneToN() {
-    XYPlot plot = FitnessPlot.chart(GENERATIONS, BASELINE).getXYPlot();
+    XYPlot plot = FitnessPlot.chart(GENERATIONS, EVALUATIONS, BASELINE).getXYPlot();
     XYDataset data = plot.getDataset();
     assertEquals(4, data.getSeriesCount());
     assertEquals(List.of(FitnessPlot.MEAN, FitnessPlot.MAX, FitnessPlot.BEST_SO_FAR, "orpo (baseline)"),
@@ -54,9 +66,25 @@ class FitnessPlotTest {
   }
 
   @Test
+  void theEvaluatedMeanIsPlottedAtTheGenerationsItFollowsWithErrorBarsOfOneStandardError() {
+    XYPlot plot = FitnessPlot.chart(GENERATIONS, EVALUATIONS, BASELINE).getXYPlot();
+    IntervalXYDataset means = (IntervalXYDataset) plot.getDataset(1);
+    assertEquals(1, means.getSeriesCount());
+    assertEquals(FitnessPlot.EVALUATED_MEAN, means.getSeriesKey(0));
+    assertEquals(List.of(2.0, 3.0), List.of(means.getXValue(0, 0), means.getXValue(0, 1)),
+        "x: the generations finished when ζ was the mean");
+    assertEquals(List.of(140.0, 160.0), ys(means, 0));
+    assertEquals(List.of(130.0, 150.0), List.of(means.getStartYValue(0, 0), means.getStartYValue(0, 1)));
+    assertEquals(List.of(150.0, 170.0), List.of(means.getEndYValue(0, 0), means.getEndYValue(0, 1)));
+    assertTrue(plot.getRenderer(1) instanceof XYErrorRenderer, "drawn with error bars");
+    assertEquals(0, ((IntervalXYDataset) FitnessPlot.chart(GENERATIONS, List.of(), BASELINE).getXYPlot().getDataset(1))
+        .getItemCount(0), "a search without evaluations has no such points");
+  }
+
+  @Test
   void theChartIsWrittenAsAPngOfTheFitnessPlotsSize(@TempDir Path directory) throws IOException {
     Path file = directory.resolve("fitness.png");
-    FitnessPlot.write(GENERATIONS, BASELINE, file);
+    FitnessPlot.write(GENERATIONS, EVALUATIONS, BASELINE, file);
     BufferedImage image = ImageIO.read(file.toFile());
     assertEquals(FitnessPlot.WIDTH, image.getWidth());
     assertEquals(FitnessPlot.HEIGHT, image.getHeight());

@@ -3,6 +3,7 @@ package dev.mirrorpo.runfiles;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,11 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BestObjectiveTest {
-  /** Written by a search before every file went through one mapper: the MPO options' keys are camelCase. */
+  /**
+   * Written by a search before every file went through one mapper (the MPO options' keys are camelCase) and before
+   * best.json held evaluated means (it is the best single candidate).
+   */
   private static final Path COMMITTED = Path.of("..", "docs", "results", "search-hopper-1024-noisy.best.json");
 
   @Test
-  void aBestJsonOfAnEarlierBuildStillLoads() throws IOException {
+  void aBestJsonOfAnEarlierBuildStillLoadsAsTheBestCandidate() throws IOException {
     assertTrue(Files.readString(COMMITTED).contains("\"learnPsi\" : true"), "the fixture has the earlier keys");
     BestObjective best = BestObjective.read(COMMITTED);
     assertEquals(MpoConfig.oneStep(true, true, false), best.mpo());
@@ -27,6 +31,13 @@ class BestObjectiveTest {
     assertEquals(1137, FloatCodec.decode(best.zeta(), best.checksum()).length);
     assertEquals(8, best.generation());
     assertEquals("mpo", best.objective().name());
+    assertFalse(best.evaluatedMean(), "no selected_by: the best single candidate");
+    assertNull(best.selectedBy());
+    assertNull(best.standardError());
+    assertNull(best.evaluation());
+    assertEquals(2698.3360873135653, best.fitness());
+    assertEquals(2, best.pairIndex());
+    assertEquals(-1, best.sign());
   }
 
   @Test

@@ -9,6 +9,9 @@ import dev.mirrorpo.learning.io.JsonFiles;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.runfiles.BenchmarkSummaryJson;
 import dev.mirrorpo.runfiles.GenerationSummary;
+import dev.mirrorpo.runfiles.MeanEvaluation;
+import dev.mirrorpo.runfiles.Reevaluation;
+import dev.mirrorpo.runfiles.SearchFigures;
 import dev.mirrorpo.runfiles.SearchRun;
 import dev.mirrorpo.schemas.CandidateFitness;
 import java.io.PrintWriter;
@@ -25,7 +28,10 @@ import java.util.TreeSet;
  * A search's view in MLflow (docs/design.md §11), rebuilt from its run directory: one run per search (params = the
  * resolved config; MLflow's source tags = the command, commit and preset), each finished generation's metrics
  * with step = the generation's number 1..N, as every message and file counts them, its candidates as a table,
- * and the artifacts (best objective, baseline, fitness curve, the best objective's landscape). {@link #sync}
+ * each evaluation of the ES mean and the end's re-evaluation as metrics at the step of the generations they
+ * follow, the run's description the summary's figures (the honest ones first, the noisy maximum second), and the
+ * artifacts (best objective, best candidate, evaluations, re-evaluation, baseline, fitness curve, the best
+ * objective's landscape). {@link #sync}
  * adds only what is missing, so calling it after every generation, after a crash or from `mirrorpo mlflow sync`
  * never logs a generation twice. If the server is unreachable the search goes on and a later sync catches up.
  */
@@ -35,6 +41,12 @@ public final class SearchMlflow {
   static final String RUN_DIRECTORY_TAG = "mirrorpo.run_directory";
   /** Always finite, so its logged steps say which generations MLflow has. */
   private static final String MARKER_METRIC = "sigma";
+  /** Logged at every evaluation of the mean whose seeds all trained: which evaluations MLflow has. */
+  static final String EVALUATED_MEAN_METRIC = "evaluated_mean";
+  /** Logged with every re-evaluation: which re-evaluations MLflow has. */
+  static final String REEVALUATED_BASELINE_METRIC = "reevaluated_baseline_return";
+  /** MLflow's run description, shown at the top of the run's page. */
+  static final String DESCRIPTION_TAG = "mlflow.note.content";
 
   private final String uri;
   private final PrintWriter progress;
@@ -98,7 +110,8 @@ public final class SearchMlflow {
       tags.put(RUN_DIRECTORY_TAG, run.directory().toAbsolutePath().normalize().toString());
       runId = tracking.ensureRun(experimentId, runKey(run, search), MlflowTracking.runName("search", task, dataset, "",
           Long.parseLong(params.get("es.seed"))), params, tags);
-      int finished = Files.exists(run.file(SearchRun.STATE)) ? EsState.read(run.file(SearchRun.STATE)).generation() : 0;
+      EsState state = Files.exists(run.file(SearchRun.STATE)) ? EsState.read(run.file(SearchRun.STATE)) : null;
+      int finished = state == null ? 0 : state.generation();
       Set<Long> logged = tracking.loggedSteps(runId, MARKER_METRIC);
       // A run logged before steps counted generations from 1 has a step 0: it keeps its numbering, so that a
       // generation it has is never logged again under a second step.
@@ -111,6 +124,10 @@ public final class SearchMlflow {
           now++;
         }
       }
+      logEvaluations(run, finished);
+      if (state != null) {
+        tracking.setTags(runId, Map.of(DESCRIPTION_TAG, description(SearchFigures.of(run, state))));
+      }
       uploadArtifacts(run, finished);
       return now;
     } catch (RuntimeException e) {
@@ -121,6 +138,54 @@ public final class SearchMlflow {
       tracking = null;
       return 0;
     }
+  }
+
+  /**
+   * The evaluations of the mean MLflow lacks (evaluated_mean and its standard error at the step of the generations
+   * they follow), and the re-evaluation of the finished generations: each entry's return and paired gain.
+   */
+  private void logEvaluations(SearchRun run, int finished) {
+    Set<Long> logged = tracking.loggedSteps(runId, EVALUATED_MEAN_METRIC);
+    for (MeanEvaluation evaluation : run.meanEvaluations()) {
+      if (!logged.contains((long) evaluation.generations())) {
+        Map<String, Double> metrics = new LinkedHashMap<>();
+        metrics.put(EVALUATED_MEAN_METRIC, evaluation.mean());
+        metrics.put("evaluated_mean_se", evaluation.standardError());
+        tracking.logMetrics(runId, evaluation.generations(), metrics);
+      }
+    }
+    Reevaluation reevaluation = run.reevaluation(finished);
+    if (reevaluation != null && !tracking.loggedSteps(runId, REEVALUATED_BASELINE_METRIC).contains((long) finished)) {
+      tracking.logMetrics(runId, finished, reevaluationMetrics(reevaluation));
+    }
+  }
+
+  /**
+   * reevaluated_mean_return, _se, _gain and _gain_se for the best evaluated mean, the same with candidate_K for
+   * the K-th best candidate, and reevaluated_baseline_return and _se.
+   */
+  static Map<String, Double> reevaluationMetrics(Reevaluation reevaluation) {
+    Map<String, Double> metrics = new LinkedHashMap<>();
+    int rank = 0;
+    for (Reevaluation.Entry entry : reevaluation.entries()) {
+      String name = "reevaluated_" + switch (entry.role()) {
+        case MEAN -> "mean";
+        case CANDIDATE -> "candidate_" + ++rank;
+        case BASELINE -> "baseline";
+      };
+      metrics.put(name + "_return", entry.returns().mean());
+      metrics.put(name + "_return_se", entry.returns().standardError());
+      if (entry.gain() != null) {
+        metrics.put(name + "_gain", entry.gain().gain());
+        metrics.put(name + "_gain_se", entry.gain().standardError());
+      }
+    }
+    return metrics;
+  }
+
+  /** The run's description: the summary's lines as a Markdown code block, the honest figures first. */
+  static String description(SearchFigures figures) {
+    return "```\n" + String.join("\n", figures.lines()) + "\n```\n";
   }
 
   /** What finds a search's MLflow run again: its run directory and when the search started there. */
@@ -162,7 +227,8 @@ public final class SearchMlflow {
       }
     }
     if (finished > 0) {
-      for (String name : List.of(SearchRun.BEST, SearchRun.FITNESS_PLOT)) {
+      for (String name : List.of(SearchRun.BEST, SearchRun.BEST_CANDIDATE, SearchRun.EVALUATIONS, SearchRun.REEVALUATION,
+          SearchRun.FITNESS_PLOT)) {
         String versioned = name.replaceFirst("\\.", String.format("-after-%05d.", finished));
         Path file = run.file(name);
         if (!present.contains(versioned) && Files.exists(file)) {

@@ -10,9 +10,10 @@ import java.io.Serializable;
  * carry it whole, so workers need no access to the file and train exactly the ζ whose file was hashed.
  *
  * @param label the row's name in the table, e.g. mpo:hopper-1024-noisy
- * @param file the best.json it was read from, absolute
- * @param sha256 SHA-256 of that file: part of each cell's key, so two different files never share results
- *     or MLflow runs
+ * @param file the best.json it was read from, absolute; null for a ζ a search evaluates itself (its ES mean or a
+ *     candidate, docs/search.md)
+ * @param sha256 SHA-256 of that file (for a search's own ζ, of ζ's bytes): part of each cell's key, so two
+ *     different objectives never share results or MLflow runs
  * @param mpo the MPO options ζ belongs to
  * @param zeta ζ as best.json holds it: float32 in base64 ({@link FloatCodec})
  * @param zetaChecksum SHA-256 of ζ's bytes, checked whenever the objective is built

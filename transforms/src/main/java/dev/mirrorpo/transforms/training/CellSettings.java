@@ -15,6 +15,11 @@ import java.io.Serializable;
 public record CellSettings(TrainerConfig trainer, String initialAgent, String evaluationTask, int episodes,
     long evaluationSeed, int episodeLength) implements Serializable {
 
+  /** The same training, scored on the episodes of another seed (a search's evaluations of its mean). */
+  public CellSettings withEvaluationSeed(long seed) {
+    return new CellSettings(trainer, initialAgent, evaluationTask, episodes, seed, episodeLength);
+  }
+
   public Evaluator evaluator() {
     return new Evaluator(Tasks.byName(evaluationTask), episodes, evaluationSeed, episodeLength);
   }
