@@ -11,6 +11,9 @@ RUNS := runs
 BENCH_DATASET := $(RUNS)/datasets/quick-base
 BENCH_REFERENCE_VENV := .venv-bench-reference
 BENCH_REFERENCE_REQUIREMENTS := bench/reference/requirements.txt
+# numpy and torch for MpoExportTest's check of the exported PyTorch loss (make setup-torch; not part of setup).
+TORCH_VENV := .venv-torch
+TORCH_REQUIREMENTS := learning/src/test/python/torch-requirements.txt
 # Makes the quick dataset once (a directory without manifest.json is an interrupted run, replaced); its
 # summary goes to stderr so that the benchmarks' stdout stays one JSON line per figure.
 BENCH_DATASET_IF_MISSING = [ -f $(BENCH_DATASET)/manifest.json ] || { echo "bench: making the quick dataset $(BENCH_DATASET)" >&2; \
@@ -23,7 +26,7 @@ BENCH_TLA_PREFIX := $(RUNS)/datasets/paper-tla-128
 BENCH_PREFIX_IF_MISSING = [ -f $(1)/manifest.json ] || { echo "bench: making $(1), the first $(3) pairs of $(2)" >&2; \
   bin/mirrorpo dataset generate --config $(2) --pairs $(3) --out $(1) --overwrite >&2; }
 
-.PHONY: help setup setup-native setup-python build test check-reproducible bench bench-reference run-direct mlflow-up \
+.PHONY: help setup setup-native setup-python setup-torch build test check-reproducible bench bench-reference run-direct mlflow-up \
   mlflow-down clean flink-up flink-down run-flink
 # The local Flink session cluster (docs/flink.md): `make flink-up TASKMANAGERS=2 SLOTS=1`.
 TASKMANAGERS ?= 1
@@ -36,6 +39,7 @@ help:
 	@echo "make check-reproducible   does this machine compute the golden digests? (about a minute)"
 	@echo "make bench        benchmarks, one JSON line per figure"
 	@echo "make setup        install MuJoCo (apt) and the MLflow server (.venv); quiet when done"
+	@echo "make setup-torch  install torch (.venv-torch, ~5 GB) so that make test checks the exported PyTorch loss"
 	@echo "make build        compile the modules and the native MuJoCo shim"
 	@echo "make mlflow-up / mlflow-down   start / stop the local MLflow server on 127.0.0.1:5000"
 	@echo "make flink-up / flink-down     start / stop a local Flink session cluster [TASKMANAGERS=1 SLOTS=1]"
@@ -58,6 +62,15 @@ $(VENV)/.installed: $(MLFLOW_REQUIREMENTS)
 	@echo "setup: installing the MLflow server into $(VENV) (pinned in $(MLFLOW_REQUIREMENTS))"
 	@python3 -m venv $(VENV)
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -r $(MLFLOW_REQUIREMENTS)
+	@touch $@
+
+# Opt-in: with it, make test also checks the exported objective's PyTorch loss (MpoExportTest).
+setup-torch: $(TORCH_VENV)/.installed
+
+$(TORCH_VENV)/.installed: $(TORCH_REQUIREMENTS)
+	@echo "setup-torch: installing torch into $(TORCH_VENV) (pinned in $<; about 5 GB)"
+	@python3 -m venv $(TORCH_VENV)
+	@$(TORCH_VENV)/bin/pip install -q --disable-pip-version-check -r $<
 	@touch $@
 
 # Maven 3.8 prints stray colour resets even in batch mode; they would prefix the next command's output.

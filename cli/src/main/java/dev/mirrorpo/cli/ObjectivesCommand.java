@@ -5,10 +5,14 @@ import dev.mirrorpo.bench.TrainerBench;
 import dev.mirrorpo.config.SearchConfig;
 import dev.mirrorpo.learning.io.Directories;
 import dev.mirrorpo.learning.io.JsonLines;
+import dev.mirrorpo.learning.mpo.MpoExport;
+import dev.mirrorpo.learning.mpo.MpoObjective;
 import dev.mirrorpo.learning.objectives.LossLandscape;
 import dev.mirrorpo.learning.objectives.Objective;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.report.LandscapeImage;
+import dev.mirrorpo.runfiles.DiscoveredSource;
+import dev.mirrorpo.runfiles.Origin;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -17,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 import picocli.CommandLine;
 
 /** `mirrorpo objectives ...`: the preference-optimization objectives and their loss landscapes. */
@@ -194,6 +199,44 @@ final class ObjectivesCommand {
 
 
 
+
+  @Command(name = "export",
+      description = {"A discovered objective as a portable description: FILE (JSON: options, formula, layout of ζ, "
+          + "constants, ζ, provenance) and beside it mirrorpo_mpo.py, a reference implementation in NumPy with a "
+          + "PyTorch loss function for LLM preference trainers (docs/mpo.md)."})
+  int export(
+      @Parameters(paramLabel = "RUN_DIR|BEST_JSON",
+          description = "A search's run directory (its best.json is exported) or a best.json.") Path source,
+      @Option(names = "--out", required = true, paramLabel = "FILE",
+          description = "The export's JSON file; mirrorpo_mpo.py is written beside it.") Path out,
+      @Option(names = "--json", description = "Print one JSON line.") boolean json) {
+    Directories.requireWritableFile(out, "--out");
+    DiscoveredSource discovered = DiscoveredSource.read(source);
+    MpoObjective objective = discovered.best().objective();
+    Path python = MpoExport.write(objective, discovered.provenance(origin()), out);
+    PrintWriter print = spec.commandLine().getOut();
+    if (json) {
+      Map<String, Object> fields = new LinkedHashMap<>();
+      fields.put("export", out.toString());
+      fields.put("python", python.toString());
+      fields.put("objective", objective.config().describe());
+      fields.put("zeta_size", objective.layout().size());
+      fields.put("source", discovered.file().toString());
+      print.println(JsonLines.line(fields));
+    } else {
+      print.printf("export: %s (%s, |ζ| = %d) from %s%n", out, objective.config().describe(),
+          objective.layout().size(), discovered.file());
+      print.printf("  reference implementation: %s%n", python);
+      print.printf("  use: import mirrorpo_mpo; objective = mirrorpo_mpo.load(\"%s\")%n", out.getFileName());
+    }
+    return 0;
+  }
+
+  /** This command's provenance, for the files it writes. */
+  private Origin origin() {
+    return new Origin(Provenance.command(spec.commandLine().getParseResult().originalArgs()), Provenance.gitCommit(),
+        Provenance.now());
+  }
 
   /** FROM:TO:STEPS. */
   private record GridSpec(double from, double to, int steps) {

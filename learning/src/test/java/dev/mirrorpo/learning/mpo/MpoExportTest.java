@@ -34,15 +34,18 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The export's Python reproduces the Java objective: each case's export is written by {@link MpoExport}, loaded by
  * the exported mirrorpo_mpo.py in the project's .venv (made by make setup), and its per-pair losses and
- * gradients w.r.t. s_w, s_l, a_w, a_l, in NumPy and through torch_loss's autograd, must equal what the
- * trainer's autograd gets from {@link MpoObjective} to 1e-5 (relative above magnitude 1) on real Hopper pairs
- * (1000-step episodes of the committed agents, scored by a fresh policy and by the expert).
+ * gradients w.r.t. s_w, s_l, a_w, a_l, in NumPy and (in .venv-torch, made by make setup-torch) through
+ * torch_loss's autograd, must equal what the trainer's autograd gets from {@link MpoObjective} to 1e-5
+ * (relative above magnitude 1) on real Hopper pairs (1000-step episodes of the committed agents, scored by a
+ * fresh policy and by the expert).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MpoExportTest {
   private static final double TOLERANCE = 1e-5;
   /** The project's virtualenv (make setup); numpy comes with its MLflow server. */
   private static final Path PYTHON = Path.of("..", ".venv", "bin", "python");
+  /** numpy and torch (make setup-torch, opt-in): where it exists, torch_loss is checked too. */
+  private static final Path TORCH_PYTHON = Path.of("..", ".venv-torch", "bin", "python");
   private static final Path DISCOVERED = Path.of("..", "docs", "results", "search-hopper-1024-noisy.best.json");
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -66,7 +69,8 @@ class MpoExportTest {
 
   @Test
   void pythonReproducesJavaLossesAndGradients(@TempDir Path directory) throws Exception {
-    assertTrue(Files.isExecutable(PYTHON), "no Python at " + PYTHON.toAbsolutePath() + "; run make setup");
+    Path python = Files.isExecutable(TORCH_PYTHON) ? TORCH_PYTHON : PYTHON;
+    assertTrue(Files.isExecutable(python), "no Python at " + PYTHON.toAbsolutePath() + "; run make setup");
     List<Map<String, Object>> cases = new ArrayList<>();
     SplittableRandom random = new SplittableRandom(16);
     addCases(cases, directory, "discovered (search-hopper-1024-noisy)", discovered(), 0, 0);
@@ -78,9 +82,10 @@ class MpoExportTest {
     Path fixture = directory.resolve("fixture.json");
     Files.writeString(fixture, JSON.writeValueAsString(Map.of("cases", cases)));
 
-    JsonNode result = JSON.readTree(runPython(directory, fixture));
+    JsonNode result = JSON.readTree(runPython(python, directory, fixture));
     // The errors reached, for docs/results.md.
-    System.out.println("MpoExportTest: " + result);
+    System.out.println("MpoExportTest (" + python + "): " + result);
+    assertEquals(python == TORCH_PYTHON, result.get("torch").asBoolean(), "torch importable in " + python);
     assertEquals(cases.size(), result.get("cases").size());
     for (JsonNode c : result.get("cases")) {
       double numpy = c.get("numpy").asDouble();
@@ -207,12 +212,12 @@ class MpoExportTest {
     return MpoObjective.create(config, zeta);
   }
 
-  private static String runPython(Path directory, Path fixture) throws Exception {
+  private static String runPython(Path python, Path directory, Path fixture) throws Exception {
     Path script = directory.resolve("check_export.py");
     try (InputStream in = MpoExportTest.class.getResourceAsStream("check_export.py")) {
       Files.write(script, in.readAllBytes());
     }
-    ProcessBuilder builder = new ProcessBuilder(PYTHON.toAbsolutePath().toString(), script.toString(),
+    ProcessBuilder builder = new ProcessBuilder(python.toAbsolutePath().toString(), script.toString(),
         fixture.toString()).redirectErrorStream(true);
     builder.environment().put("PYTHONPATH", directory.toString());
     Process process = builder.start();
