@@ -61,7 +61,7 @@ public final class DiscoveredObjectives {
     }
   }
 
-  private static String label(Path file) {
+  static String label(Path file) {
     Path absolute = file.toAbsolutePath().normalize();
     String name = absolute.getFileName().toString();
     if (name.equals(SearchRun.BEST) && absolute.getParent().getFileName() != null) {
