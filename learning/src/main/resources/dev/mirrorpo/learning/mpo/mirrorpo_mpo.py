@@ -247,12 +247,13 @@ def torch_loss(objective, chosen_logps, rejected_logps, chosen_lengths, rejected
                ref_chosen_logps=None, ref_rejected_logps=None):
     """Per-pair MPO losses [N] as a torch tensor that backpropagates into the policy.
 
-    chosen_logps, rejected_logps: [N] summed log-probabilities of each completion under the policy (what
-    TRL's DPOTrainer calls chosen_logps / rejected_logps); chosen_lengths, rejected_lengths: [N] their
-    token counts n (a = logps / n is the per-token mean that one-step MPO, like ORPO, works on);
-    ref_chosen_logps, ref_rejected_logps: the same sums under the frozen reference model (two-step only,
-    TRL's ref_chosen_logps / ref_rejected_logps). Bind a temporal objective's progress first
-    (objective.for_epoch(epoch, epochs)). Take .mean() for the batch loss.
+    chosen_logps, rejected_logps: [N] summed log-probabilities of each completion under the policy;
+    ref_chosen_logps, ref_rejected_logps: the same sums under the frozen reference model (two-step only).
+    These are the four tensors TRL's DPOTrainer.dpo_loss receives (chosen_logps, rejected_logps,
+    ref_chosen_logps, ref_rejected_logps in recent TRL versions). chosen_lengths, rejected_lengths: [N] the
+    completions' token counts n (a = logps / n is the per-token mean that one-step MPO, like ORPO, works on).
+    Bind a temporal objective's progress first (objective.for_epoch(epoch, epochs)). Take .mean() for the
+    batch loss.
 
     The per-pair scalars are evaluated on the CPU in float64 by pair_terms, and the returned tensor is
     L + sum_v dL/dv * (v - v.detach()) over v in {logps, per-token means}: its value is L and its gradient
