@@ -121,18 +121,18 @@ final class ObjectivesCommand {
       fields.put("grid", figure.stages().get(0).landscape().grid());
       fields.put("layout", "matrix[i][j] at log_pi_chosen = grid[i], log_pi_rejected = grid[j] "
           + "(per-step, per-dimension mean log-likelihoods)");
-      List<Map<String, Object>> stages = new ArrayList<>();
-      for (LandscapeFigure.Stage stage : figure.stages()) {
-        LossLandscape landscape = stage.landscape();
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("stage", stage.label());
-        s.put("reference_log_likelihood", objective.needsReference() ? landscape.referenceMean() : null);
-        s.put("loss", finiteOrNull(landscape.loss()));
-        s.put("grad_log_pi_chosen", finiteOrNull(landscape.chosenGradient()));
-        s.put("grad_log_pi_rejected", finiteOrNull(landscape.rejectedGradient()));
-        stages.add(s);
+      // The first (for a static objective the only) row at the top level; a temporal objective's rows in stages.
+      fields.putAll(stageFields(objective, figure.stages().get(0)));
+      if (figure.stages().size() > 1) {
+        List<Map<String, Object>> stages = new ArrayList<>();
+        for (LandscapeFigure.Stage stage : figure.stages()) {
+          Map<String, Object> s = new LinkedHashMap<>();
+          s.put("stage", stage.label());
+          s.putAll(stageFields(objective, stage));
+          stages.add(s);
+        }
+        fields.put("stages", stages);
       }
-      fields.put("stages", stages);
       if (points != null) {
         Map<String, Object> p = new LinkedHashMap<>();
         p.put("policy", points.policy());
@@ -169,6 +169,16 @@ final class ObjectivesCommand {
       out.printf("  heat map: %s%n", png);
     }
     return 0;
+  }
+
+  private static Map<String, Object> stageFields(Objective objective, LandscapeFigure.Stage stage) {
+    LossLandscape landscape = stage.landscape();
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("reference_log_likelihood", objective.needsReference() ? landscape.referenceMean() : null);
+    fields.put("loss", finiteOrNull(landscape.loss()));
+    fields.put("grad_log_pi_chosen", finiteOrNull(landscape.chosenGradient()));
+    fields.put("grad_log_pi_rejected", finiteOrNull(landscape.rejectedGradient()));
+    return fields;
   }
 
   /** The sample of the dataset's pairs, scored by the agent or by the fresh policy training starts from. */
