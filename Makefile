@@ -5,6 +5,7 @@ SHELL := /bin/bash
 MVN := mvn -B -ntp -Dstyle.color=never
 VENV := .venv
 APT_PACKAGES := libmujoco-dev libmujoco-samples
+APT_TORCH_PACKAGES := python3-numpy python3-torch
 MLFLOW_REQUIREMENTS := mlflow/requirements.txt
 RUNS := runs
 # The trainer benchmark's dataset (the quick preset, made when missing) and the JAX reference's virtualenv.
@@ -23,7 +24,7 @@ BENCH_TLA_PREFIX := $(RUNS)/datasets/paper-tla-128
 BENCH_PREFIX_IF_MISSING = [ -f $(1)/manifest.json ] || { echo "bench: making $(1), the first $(3) pairs of $(2)" >&2; \
   bin/mirrorpo dataset generate --config $(2) --pairs $(3) --out $(1) --overwrite >&2; }
 
-.PHONY: help setup setup-native setup-python build test check-reproducible bench bench-reference run-direct mlflow-up \
+.PHONY: help setup setup-native setup-python setup-torch build test check-reproducible bench bench-reference run-direct mlflow-up \
   mlflow-down clean flink-up flink-down run-flink
 # The local Flink session cluster (docs/flink.md): `make flink-up TASKMANAGERS=2 SLOTS=1`.
 TASKMANAGERS ?= 1
@@ -41,15 +42,23 @@ help:
 	@echo "make flink-up / flink-down     start / stop a local Flink session cluster [TASKMANAGERS=1 SLOTS=1]"
 	@echo "make run-flink    the main job submitted to the local Flink cluster (started if it is not up)"
 
-setup: setup-native setup-python
+setup: setup-native setup-python setup-torch
+
+# Installs the Debian packages $(1) with apt-get unless all of them are installed.
+APT_INSTALL = if ! dpkg -s $(1) >/dev/null 2>&1; then \
+	  echo "setup: installing $(1) with apt-get"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(1) >/dev/null; \
+	fi
 
 # Debian's MuJoCo 2.2.2: headers and library for the JNI shim, mujoco-testspeed for the benchmark.
 setup-native:
-	@if ! dpkg -s $(APT_PACKAGES) >/dev/null 2>&1; then \
-	  echo "setup: installing $(APT_PACKAGES) with apt-get"; \
-	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PACKAGES) >/dev/null; \
-	fi
+	@$(call APT_INSTALL,$(APT_PACKAGES))
+
+# Debian's NumPy and CPU PyTorch (about 35 s; PyPI's Linux torch is the CUDA build, about 5 GB), in which
+# MpoExportTest runs an exported objective's Python (docs/mpo.md, "Exporting an objective").
+setup-torch:
+	@$(call APT_INSTALL,$(APT_TORCH_PACKAGES))
 
 # The MLflow tracking server in a virtualenv, reinstalled only when its pinned requirements change.
 setup-python: $(VENV)/.installed

@@ -7,8 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.mirrorpo.bench.PopulationThroughput;
+import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.mpo.MpoConfig;
+import dev.mirrorpo.learning.objectives.LandscapePoints;
+import dev.mirrorpo.learning.policy.GaussianPolicy;
+import dev.mirrorpo.learning.training.PairedTrajectories;
 import dev.mirrorpo.pipelines.TestDatasets;
+import dev.mirrorpo.runfiles.DiscoveredObjectives;
+import dev.mirrorpo.transforms.benchmark.DiscoveredObjective;
 import dev.mirrorpo.transforms.datasets.PairedTrajectoriesReader;
 import dev.mirrorpo.transforms.datasets.PreferencePairFiles;
 import java.awt.image.BufferedImage;
@@ -146,6 +152,87 @@ class ObjectivesCommandTest {
     CliRun positive = run("objectives", "landscape", "--algo", "dpo", "--grid", "-1:0.5:5");
     assertEquals(CommandLine.ExitCode.USAGE, positive.exitCode());
     assertTrue(positive.err().contains("TO < 0"), positive.err());
+  }
+
+  /** The objective the first Hopper search discovered (docs/results.md). */
+  private static final Path DISCOVERED = Path.of("..", "docs", "results", "search-hopper-1024-noisy.best.json");
+
+  /**
+   * A discovered objective's landscape with a dataset's pairs: the points are the pairs' per-step log-likelihoods
+   * under the fresh policy training starts from, and the grid is the discovered objective's own.
+   */
+  @Test
+  void landscapeOfADiscoveredObjectiveWithTheDatasetsPairs(@TempDir Path dir) throws Exception {
+    Path dataset = tinyDataset(dir);
+    CliRun result = run("objectives", "landscape", "--discovered", DISCOVERED.toString(), "--grid", "-6:-1:5",
+        "--dataset", dataset.toString(), "--pairs", "4", "--json");
+    assertEquals(0, result.exitCode(), result.err());
+    JsonNode landscape = JSON.readTree(result.out());
+    assertEquals("mpo", landscape.get("algo").asText());
+    assertSquare(landscape.get("grad_log_pi_chosen"), 5, "grad_log_pi_chosen");
+    assertTrue(!landscape.has("stages"), "a static objective has one row");
+    JsonNode points = landscape.get("points");
+    assertEquals("[0,1,3,4]", points.get("pairs").toString(), "evenly spaced over 6 pairs");
+    PairedTrajectories data = PairedTrajectoriesReader.read(PreferencePairFiles.verified(dataset).files());
+    try (GaussianPolicy fresh = LandscapePoints.freshPolicy(data, 1)) {
+      LandscapePoints expected = LandscapePoints.of(fresh, data, 4, "fresh");
+      for (int k = 0; k < 4; k++) {
+        assertEquals(expected.chosen()[k], (float) points.get("log_pi_chosen").get(k).asDouble());
+        assertEquals(expected.rejected()[k], (float) points.get("log_pi_rejected").get(k).asDouble());
+      }
+    }
+    // The discovered objective's gradients, not ORPO's: the grid cell at a_w = a_l = -1 differs.
+    JsonNode orpo = JSON.readTree(run("objectives", "landscape", "--algo", "orpo", "--grid", "-6:-1:5", "--json").out());
+    assertTrue(orpo.get("grad_log_pi_chosen").get(4).get(4).asDouble()
+        != landscape.get("grad_log_pi_chosen").get(4).get(4).asDouble());
+  }
+
+  @Test
+  void landscapeNeedsExactlyOneObjective() {
+    CliRun neither = run("objectives", "landscape", "--grid", "-3:-1:5");
+    assertEquals(CommandLine.ExitCode.USAGE, neither.exitCode());
+    assertTrue(neither.err().contains("--algo NAME or as --discovered"), neither.err());
+    CliRun both = run("objectives", "landscape", "--algo", "orpo", "--discovered", DISCOVERED.toString(), "--grid",
+        "-3:-1:5");
+    assertEquals(CommandLine.ExitCode.USAGE, both.exitCode());
+  }
+
+  /** fit writes the closed form as a best.json that benchmark --discovered reads, and the fit beside it. */
+  @Test
+  void fitWritesATrainableClosedFormAndItsFit(@TempDir Path dir) throws Exception {
+    CliRun result = run("objectives", "fit", DISCOVERED.toString(), "--out", dir.toString(), "--json");
+    assertEquals(0, result.exitCode(), result.err());
+    JsonNode line = JSON.readTree(result.out());
+    Path closedForm = dir.resolve("search-hopper-1024-noisy-closed-form.best.json");
+    assertEquals(closedForm.toString(), line.get("closed_form").asText());
+    assertEquals(3, line.get("formulas").size());
+    assertTrue(line.get("formulas").get(1).asText().startsWith("φ⁻¹(x) ≈ "), line.toString());
+    DiscoveredObjective row = DiscoveredObjectives.load(List.of(closedForm)).get(0);
+    assertEquals("mpo:search-hopper-1024-noisy-closed-form", row.label());
+    JsonNode fit = JSON.readTree(dir.resolve("search-hopper-1024-noisy-closed-form.fit.json").toFile());
+    assertEquals(Sha256.ofFile(closedForm), fit.get("closed_form_sha256").asText());
+    assertTrue(fit.get("provenance").get("made").get("command").asText().startsWith("mirrorpo objectives fit"));
+    for (JsonNode f : fit.get("functions")) {
+      assertTrue(f.get("rmse").asDouble() < f.get("span").asDouble(), f.toString());
+    }
+    CliRun badDomain = run("objectives", "fit", DISCOVERED.toString(), "--domain", "-1:-6", "--out", dir.toString());
+    assertEquals(CommandLine.ExitCode.USAGE, badDomain.exitCode());
+    assertTrue(badDomain.err().contains("FROM < TO < 0"), badDomain.err());
+  }
+
+  @Test
+  void exportWritesTheDescriptionAndThePythonBesideIt(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("exports/hopper.mpo.json");
+    CliRun result = run("objectives", "export", DISCOVERED.toString(), "--out", file.toString(), "--json");
+    assertEquals(0, result.exitCode(), result.err());
+    JsonNode export = JSON.readTree(file.toFile());
+    assertEquals("mirrorpo-mpo-export", export.get("format").asText());
+    assertEquals(1137, export.get("layout").get("size").asInt());
+    assertEquals(Sha256.ofFile(DISCOVERED), export.get("provenance").get("source_sha256").asText());
+    assertTrue(Files.readString(dir.resolve("exports/mirrorpo_mpo.py")).contains("def torch_loss("));
+    CliRun notAnObjective = run("objectives", "export", dir.toString(), "--out", file.toString());
+    assertEquals(CommandLine.ExitCode.USAGE, notAnObjective.exitCode());
+    assertTrue(notAnObjective.err().contains("has no best.json"), notAnObjective.err());
   }
 
   /** A tiny Hopper dataset of untrained agents: 6 pairs of at most 8 steps. */

@@ -1,7 +1,10 @@
 package dev.mirrorpo.report;
 
+import dev.mirrorpo.learning.objectives.LandscapeFigure;
+import dev.mirrorpo.learning.objectives.LandscapePoints;
 import dev.mirrorpo.learning.objectives.LossLandscape;
 import dev.mirrorpo.learning.objectives.Objective;
+import dev.mirrorpo.learning.training.TrainerConfig;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -9,6 +12,8 @@ import java.awt.FontMetrics;
 import java.awt.Graphics2D;
 import java.awt.Paint;
 import java.awt.RenderingHints;
+import java.awt.Shape;
+import java.awt.geom.Ellipse2D;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
 import java.nio.file.Path;
@@ -18,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.annotations.XYLineAnnotation;
 import org.jfree.chart.axis.AxisLocation;
@@ -28,28 +34,36 @@ import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.NumberTickUnitSource;
 import org.jfree.chart.axis.ValueTick;
 import org.jfree.chart.block.BlockBorder;
+import org.jfree.chart.plot.DatasetRenderingOrder;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.PaintScale;
 import org.jfree.chart.renderer.xy.XYBlockRenderer;
+import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.PaintScaleLegend;
 import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.chart.ui.RectangleInsets;
 import org.jfree.chart.ui.TextAnchor;
+import org.jfree.data.xy.DefaultXYDataset;
 import org.jfree.data.xy.DefaultXYZDataset;
 
 /**
- * A loss landscape as a PNG: three heat maps side by side (loss, ∂/∂log π(τ_w), ∂/∂log π(τ_l)) with
- * log π(τ_w) across and log π(τ_l) up, each a JFreeChart with its colour bar. The loss uses a sequential
- * scale; the gradients a diverging one centred on zero (blue negative, red positive), so the sign of each
- * update is visible at a glance. Non-finite cells are grey.
+ * A loss landscape as a PNG, in the form of the MPO paper's Figures 1–5: per row, three heat maps side by side
+ * (loss, ∂/∂log π(τ_w), ∂/∂log π(τ_l)) with log π(τ_w) across and log π(τ_l) up, each a JFreeChart with its
+ * colour bar, and real training pairs drawn over them as dots; one row for a static objective, one per third
+ * of training for a temporally aware one ({@link LandscapeFigure}). The loss uses a sequential scale; the
+ * gradients a diverging one centred on zero (blue negative, red positive), so the sign of each update is
+ * visible at a glance. Non-finite cells are grey.
  */
 public final class LandscapeImage {
   static final int PANEL_WIDTH = 500;
   static final int PANEL_HEIGHT = 420;
   private static final int HEADER = 60;
+  private static final int ROW_LABEL = 24;
   private static final int BAR_TICKS = 5;
   private static final Color NON_FINITE = new Color(150, 150, 150);
+  /** Pairs drawn over the heat maps: black dots with a white rim, visible on both colour scales. */
+  private static final Shape POINT = new Ellipse2D.Double(-3, -3, 6, 6);
   /** viridis at 0, ¼, ½, ¾, 1. */
   private static final Color[] SEQUENTIAL = {
     new Color(68, 1, 84), new Color(59, 82, 139), new Color(33, 145, 140), new Color(94, 201, 98),
@@ -62,21 +76,23 @@ public final class LandscapeImage {
   };
 
   /** The window of a search's best-objective plot: log-likelihoods of a nominal trajectory, far to near 0. */
-  private static final double NOMINAL_FROM = -4;
-  private static final double NOMINAL_TO = -0.05;
-  private static final int NOMINAL_STEPS = 41;
+  private static final LandscapeFigure.Grid NOMINAL = new LandscapeFigure.Grid(-4, -0.05, 41,
+      LossLandscape.NOMINAL_LENGTH, LossLandscape.NOMINAL_ACTION_SIZE);
 
   private LandscapeImage() {}
 
-  /** The objective's landscape over the window every search's best-landscape.png shows. */
+  /**
+   * The objective's landscape over the window every search's best-landscape.png shows, per third of the paper
+   * trainer's epochs if it is temporally aware, without pairs.
+   */
   public static void writeNominal(Objective objective, Path file) {
-    write(objective, LossLandscape.evaluate(objective, NOMINAL_FROM, NOMINAL_TO, NOMINAL_STEPS,
-        LossLandscape.NOMINAL_LENGTH, LossLandscape.NOMINAL_ACTION_SIZE), file);
+    write(objective, LandscapeFigure.of(objective, NOMINAL, TrainerConfig.paper().epochs(), null), file);
   }
 
-  public static void write(Objective objective, LossLandscape landscape, Path file) {
-    List<JFreeChart> panels = panels(landscape);
-    BufferedImage image = new BufferedImage(panels.size() * PANEL_WIDTH, HEADER + PANEL_HEIGHT,
+  public static void write(Objective objective, LandscapeFigure figure, Path file) {
+    List<LandscapeFigure.Stage> stages = figure.stages();
+    int rowHeight = PANEL_HEIGHT + (stages.size() > 1 ? ROW_LABEL : 0);
+    BufferedImage image = new BufferedImage(3 * PANEL_WIDTH, HEADER + stages.size() * rowHeight,
         BufferedImage.TYPE_INT_RGB);
     Graphics2D g = image.createGraphics();
     try {
@@ -88,9 +104,19 @@ public final class LandscapeImage {
       g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 17));
       drawCentred(g, title(objective), image.getWidth() / 2, 26);
       g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-      drawCentred(g, subtitle(objective, landscape), image.getWidth() / 2, 48);
-      for (int k = 0; k < panels.size(); k++) {
-        panels.get(k).draw(g, new Rectangle2D.Double(k * PANEL_WIDTH, HEADER, PANEL_WIDTH, PANEL_HEIGHT));
+      drawCentred(g, subtitle(objective, stages.get(0).landscape(), figure.points()), image.getWidth() / 2, 48);
+      for (int row = 0; row < stages.size(); row++) {
+        int top = HEADER + row * rowHeight;
+        if (stages.size() > 1) {
+          g.setColor(Color.BLACK);
+          g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+          drawCentred(g, stages.get(row).label(), image.getWidth() / 2, top + 18);
+          top += ROW_LABEL;
+        }
+        List<JFreeChart> panels = panels(stages.get(row).landscape(), figure.points());
+        for (int k = 0; k < panels.size(); k++) {
+          panels.get(k).draw(g, new Rectangle2D.Double(k * PANEL_WIDTH, top, PANEL_WIDTH, PANEL_HEIGHT));
+        }
       }
     } finally {
       g.dispose();
@@ -99,15 +125,15 @@ public final class LandscapeImage {
   }
 
   /**
-   * The three heat maps. In each, the dataset's single series holds one item per grid cell: x = log π(τ_w) =
-   * grid[i], y = log π(τ_l) = grid[j], z = the plotted value at [i][j]; the renderer's paint scale is the
-   * colour bar's.
+   * The three heat maps of one landscape. In each, dataset 0's single series holds one item per grid cell: x =
+   * log π(τ_w) = grid[i], y = log π(τ_l) = grid[j], z = the plotted value at [i][j]; the renderer's paint scale is
+   * the colour bar's. Dataset 1, drawn on top, holds the pairs (x = a_w, y = a_l) when there are any.
    */
-  static List<JFreeChart> panels(LossLandscape landscape) {
+  static List<JFreeChart> panels(LossLandscape landscape, LandscapePoints points) {
     return List.of(
-        panel("loss", landscape.loss(), false, landscape.grid()),
-        panel("∂ loss / ∂ log π(τ_w)", landscape.chosenGradient(), true, landscape.grid()),
-        panel("∂ loss / ∂ log π(τ_l)", landscape.rejectedGradient(), true, landscape.grid()));
+        panel("loss", landscape.loss(), false, landscape.grid(), points),
+        panel("∂ loss / ∂ log π(τ_w)", landscape.chosenGradient(), true, landscape.grid(), points),
+        panel("∂ loss / ∂ log π(τ_l)", landscape.rejectedGradient(), true, landscape.grid(), points));
   }
 
   private static String title(Objective objective) {
@@ -117,15 +143,28 @@ public final class LandscapeImage {
     return objective.name().toUpperCase(Locale.ROOT) + (values.isEmpty() ? "" : "  (" + values + ")");
   }
 
-  private static String subtitle(Objective objective, LossLandscape landscape) {
+  private static String subtitle(Objective objective, LossLandscape landscape, LandscapePoints points) {
     String reference = objective.needsReference()
-        ? "; π_ref at the grid centre: per-step log π_ref = " + format(landscape.referenceMean()) + " on both sides"
-        : "; no π_ref";
-    return "axes: per-step log-likelihoods a = log x(τ); sums s = a·|τ|·D with |τ| = " + landscape.length()
-        + ", D = " + landscape.actionSize() + reference;
+        ? "; π_ref at the grid centre (" + format(landscape.referenceMean()) + ")"
+        : "";
+    String pairs = "";
+    if (points != null) {
+      double[] grid = landscape.grid();
+      long outside = IntStream.range(0, points.chosen().length).filter(
+          i -> !inside(points.chosen()[i], grid) || !inside(points.rejected()[i], grid)).count();
+      pairs = "; dots: " + points.chosen().length + " training pairs under " + points.policy()
+          + (outside > 0 ? " (" + outside + " outside the window)" : "");
+    }
+    return "a = log x(τ) per step; s = a·|τ|·D, |τ| = " + landscape.length() + ", D = " + landscape.actionSize()
+        + reference + pairs;
   }
 
-  private static JFreeChart panel(String name, double[][] values, boolean diverging, double[] grid) {
+  private static boolean inside(double value, double[] grid) {
+    return value >= grid[0] && value <= grid[grid.length - 1];
+  }
+
+  private static JFreeChart panel(String name, double[][] values, boolean diverging, double[] grid,
+      LandscapePoints points) {
     int steps = grid.length;
     double[][] cells = new double[3][steps * steps];
     for (int i = 0; i < steps; i++) {
@@ -156,6 +195,24 @@ public final class LandscapeImage {
         grid[steps - 1] + cell / 2, new BasicStroke(1.2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10,
             new float[] {6, 5}, 0), new Color(0, 0, 0, 150)));
 
+    if (points != null) {
+      double[][] pairs = new double[2][points.chosen().length];
+      for (int k = 0; k < points.chosen().length; k++) {
+        pairs[0][k] = points.chosen()[k];
+        pairs[1][k] = points.rejected()[k];
+      }
+      DefaultXYDataset dots = new DefaultXYDataset();
+      dots.addSeries("pairs", pairs);
+      XYLineAndShapeRenderer dotRenderer = new XYLineAndShapeRenderer(false, true);
+      dotRenderer.setSeriesShape(0, POINT);
+      dotRenderer.setSeriesPaint(0, Color.BLACK);
+      dotRenderer.setUseOutlinePaint(true);
+      dotRenderer.setSeriesOutlinePaint(0, Color.WHITE);
+      plot.setDataset(1, dots);
+      plot.setRenderer(1, dotRenderer);
+      // Dataset 1 after dataset 0, so the dots lie on the heat map.
+      plot.setDatasetRenderingOrder(DatasetRenderingOrder.FORWARD);
+    }
     JFreeChart chart = new JFreeChart(null, null, plot, false);
     chart.setTitle(new TextTitle(name, new Font(Font.SANS_SERIF, Font.BOLD, 14)));
     PaintScaleLegend bar = new PaintScaleLegend(scale, new ColourBarAxis(scale));

@@ -25,7 +25,8 @@ import java.nio.file.Path;
  * best single candidate instead: the maximum of the noisy candidates' fitness, {@code generation} the generation
  * that scored it (0-based), its {@code pair_index} and {@code sign}, and the weights digest of the policy it
  * trained ({@code policy_sha256}, null in files written before it existed). docs/search.md says why best.json
- * changed.
+ * changed. A closed form that `objectives fit` wrote ({@value #CLOSED_FORM}) was never scored: fitness NaN,
+ * generation −1.
  */
 public record BestObjective(
     @JsonProperty("format") String format,
@@ -45,6 +46,8 @@ public record BestObjective(
   public static final String FORMAT = "mirrorpo-mpo-objective";
   public static final String EVALUATED_MEAN = "evaluated_mean";
   public static final String CANDIDATE = "candidate";
+  /** A closed form fitted to a discovered objective (`objectives fit`), never scored by a search. */
+  public static final String CLOSED_FORM = "closed_form_fit";
   private static final String WHERE = "a search writes its best objective to RUN_DIR/best.json (mirrorpo evolve"
       + " --out RUN_DIR)";
 

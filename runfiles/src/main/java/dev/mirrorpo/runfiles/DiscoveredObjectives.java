@@ -49,19 +49,28 @@ public final class DiscoveredObjectives {
     return objectives;
   }
 
-  /** Says which objectives are trained here on another task than their search's: a transfer, not a rerun. */
+  /**
+   * Says which objectives are trained here on another task than their search's: a transfer, not a rerun; and
+   * which cannot tell, their best.json predating the task it records.
+   */
   public static void noteTransfers(List<DiscoveredObjective> objectives, Set<String> tasks, PrintWriter progress) {
     for (DiscoveredObjective objective : objectives) {
+      if (objective.searchTask() == null) {
+        progress.printf("benchmark: %s does not record the task it was discovered on (its best.json predates that"
+            + " field); on %s data it is a transfer if its search ran on another task%n", objective.label(),
+            String.join(", ", new TreeSet<>(tasks)));
+        continue;
+      }
       Set<String> others = new TreeSet<>(tasks);
       others.remove(objective.searchTask());
-      if (objective.searchTask() != null && !others.isEmpty()) {
+      if (!others.isEmpty()) {
         progress.printf("benchmark: %s was discovered on %s and is trained here on %s data too: a transfer to another"
             + " task%n", objective.label(), objective.searchTask(), String.join(", ", others));
       }
     }
   }
 
-  private static String label(Path file) {
+  static String label(Path file) {
     Path absolute = file.toAbsolutePath().normalize();
     String name = absolute.getFileName().toString();
     if (name.equals(SearchRun.BEST) && absolute.getParent().getFileName() != null) {
