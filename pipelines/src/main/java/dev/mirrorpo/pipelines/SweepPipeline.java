@@ -196,10 +196,18 @@ public final class SweepPipeline {
       tables.put(benchmark.getKey(), done.tables().get(benchmark.getKey()));
     }
     Map<String, Map<String, Double>> searchReturns = new LinkedHashMap<>();
+    StringBuilder searchTable = new StringBuilder("| search | best candidate (the maximum over its noisy candidates)"
+        + " |\n| --- | ---: |\n");
     for (SearchWork search : searches) {
       SweepReport.Cell best = search.run(options, beamArgs, origin, progress);
       rows.add(best);
       searchReturns.computeIfAbsent(best.task(), t -> new LinkedHashMap<>()).put(best.dataset(), best.meanReturn());
+      searchTable.append(String.format(Locale.ROOT, "| %s | %.1f ± %.1f |%n", search.search().name(),
+          best.meanReturn(), best.standardError()));
+    }
+    List<String> sections = new ArrayList<>(tables.values().stream().map(BenchmarkTable::markdown).toList());
+    if (!searches.isEmpty()) {
+      sections.add(searchTable.toString());
     }
     tables.forEach((task, table) -> HeatMap.write(heatMap(table, searchReturns.getOrDefault(task, Map.of())),
         nightDirectory.resolve(BenchmarkPipeline.heatMapFile(task))));
@@ -211,8 +219,7 @@ public final class SweepPipeline {
     AtomicFiles.writeString(nightDirectory.resolve(SUMMARY_CSV), report.csv());
     AtomicFiles.writeString(nightDirectory.resolve(SUMMARY_MARKDOWN), report.markdown(String.format(Locale.ROOT,
         "Sweep %s, command `%s`, commit %s, numerics %s, made %s.", Path.of(options.getConfig()).toAbsolutePath()
-            .normalize(), origin.command(), origin.gitCommit(), origin.numerics(), origin.created()),
-        tables.values().stream().map(BenchmarkTable::markdown).toList()));
+            .normalize(), origin.command(), origin.gitCommit(), origin.numerics(), origin.created()), sections));
     progress.printf("sweep: night %s: %d cells, %s → %s%n", night, rows.size(), previous.isEmpty()
         ? "no earlier night to compare with" : report.flagged().size() + " changed beyond their standard errors since "
             + previous.get(), nightDirectory.resolve(SUMMARY_MARKDOWN));

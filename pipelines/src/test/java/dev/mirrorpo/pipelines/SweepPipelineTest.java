@@ -19,6 +19,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
@@ -77,6 +78,8 @@ class SweepPipelineTest {
     String markdown = Files.readString(night.resolve("summary.md"));
     assertTrue(markdown.contains("no earlier night to compare with") && markdown.contains("| hopper | base | noisy |"),
         markdown);
+    assertTrue(markdown.contains(String.format(Locale.ROOT, "| hopper-base | %.1f ± %.1f |",
+        search.meanReturn(), search.standardError())), markdown);
     assertTrue(Files.readString(night.resolve("sweep.json")).contains("\"git_commit\" : \"unknown\""));
     BufferedImage heatMap = ImageIO.read(night.resolve("heatmap-hopper.png").toFile());
     assertEquals(HeatMap.height(3), heatMap.getHeight(), "sft, orpo and the search's row");

@@ -32,7 +32,6 @@ public final class HeatMap {
   static final int ROW_HEIGHT = 34;
   private static final int MARGIN_WIDTH = 300;
   private static final int MARGIN_HEIGHT = 170;
-  private static final int STEPS = 64;
 
   /**
    * What a heat map shows.
@@ -110,8 +109,8 @@ public final class HeatMap {
       high = low + 1; // one value, or all equal: a scale needs a width
     }
     LookupPaintScale scale = new LookupPaintScale(low, high, Color.LIGHT_GRAY);
-    for (int step = 0; step < STEPS; step++) {
-      scale.add(low + (high - low) * step / STEPS, colour(step / (double) (STEPS - 1)));
+    for (int step = 0; step < PALETTE.size(); step++) {
+      scale.add(low + (high - low) * step / PALETTE.size(), PALETTE.get(step));
     }
     XYBlockRenderer renderer = new XYBlockRenderer();
     renderer.setPaintScale(scale);
@@ -152,17 +151,11 @@ public final class HeatMap {
     return chart;
   }
 
-  /** A diverging palette from blue (low) through pale yellow to red (high), t in [0, 1]. */
-  static Color colour(double t) {
-    Color[] stops = {new Color(49, 54, 149), new Color(116, 173, 209), new Color(255, 255, 191),
-        new Color(244, 109, 67), new Color(165, 0, 38)};
-    double at = t * (stops.length - 1);
-    int i = Math.min(stops.length - 2, (int) Math.floor(at));
-    double f = at - i;
-    Color a = stops[i];
-    Color b = stops[i + 1];
-    return new Color((int) Math.round(a.getRed() + f * (b.getRed() - a.getRed())),
-        (int) Math.round(a.getGreen() + f * (b.getGreen() - a.getGreen())),
-        (int) Math.round(a.getBlue() + f * (b.getBlue() - a.getBlue())));
-  }
+  /**
+   * ColorBrewer's 9-class RdYlBu, reversed: blue for the lowest returns through pale yellow to red for the
+   * highest. Nine steps: a reader tells them apart, and equal returns get the same colour.
+   */
+  static final List<Color> PALETTE = List.of(new Color(49, 54, 149), new Color(69, 117, 180),
+      new Color(116, 173, 209), new Color(171, 217, 233), new Color(255, 255, 191), new Color(254, 224, 144),
+      new Color(253, 174, 97), new Color(244, 109, 67), new Color(215, 48, 39));
 }
