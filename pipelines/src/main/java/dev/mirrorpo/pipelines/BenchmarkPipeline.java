@@ -119,7 +119,7 @@ public final class BenchmarkPipeline {
    *
    * @param beamArgs the Beam arguments as given, for the dataset pipelines it may start
    * @throws IllegalArgumentException with one message for bad input
-   * @throws IllegalStateException if a pipeline failed (results of finished datasets stay)
+   * @throws IllegalStateException if a pipeline failed (the results of finished cells stay)
    */
   public static Summary run(Options options, String[] beamArgs, Origin origin, PrintWriter progress) {
     if (options.getConfig() == null) {
