@@ -17,8 +17,9 @@ import picocli.CommandLine;
         + " the true reward, and tabulate mean ± standard error over seeds of the best grid point (Table 2).",
         "--discovered adds MPO objectives found by `mirrorpo evolve` (its best.json), trained and scored the same"
             + " way: with the benchmark's seeds and evaluation episodes, not the search's.",
-        "Writes OUT/results/DATASET/*.parquet, OUT/table-TASK.md and .csv, OUT/benchmark.json; one MLflow run per"
-            + " cell. Rerunning the same command resumes: datasets with results are not trained again."})
+        "Writes each cell's result as it is evaluated (OUT/results/DATASET/cells/CELL/result.parquet, sealed), then"
+            + " OUT/table-TASK.md and .csv, OUT/heatmap-TASK.png and OUT/benchmark.json; one MLflow run per cell and"
+            + " one with the table and heat map. Rerunning the same command resumes: only missing cells are trained."})
 final class BenchmarkCommand implements Callable<Integer>, PipelineArguments.PipelineCommand {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

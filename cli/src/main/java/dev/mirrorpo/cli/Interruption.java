@@ -18,7 +18,11 @@ final class Interruption {
       return "finished generations are kept; rerun the same command to resume from the last one";
     }
     if (command.startsWith("benchmark")) {
-      return "results of finished datasets are kept; rerun the same command to train the rest";
+      return "the results of finished cells are kept; rerun the same command to train only the missing ones";
+    }
+    if (command.startsWith("sweep")) {
+      return "the night's finished cells and search generations are kept; rerun the same command on the same"
+          + " night (--night) to train only what is missing";
     }
     return switch (command) {
       case "dataset generate" -> "no dataset was written, and a dataset already in --out is as it was; rerun the"

@@ -17,7 +17,8 @@ import picocli.CommandLine;
     versionProvider = VersionProvider.class,
     description = "Discover preference-optimization objectives on MuJoCo tasks.",
     subcommands = {EnvsCommand.class, AgentsCommand.class, DatasetCommand.class, ObjectivesCommand.class,
-        BenchmarkCommand.class, EvolveCommand.class, MlflowCommand.class, ReproducibilityCommand.class})
+        BenchmarkCommand.class, EvolveCommand.class, SweepCommand.class, MlflowCommand.class,
+        ReproducibilityCommand.class})
 public final class Mirrorpo implements Runnable {
   /** Exit code of a run that failed on bad input or a failing part; usage errors exit with 2. */
   static final int FAILURE = 1;

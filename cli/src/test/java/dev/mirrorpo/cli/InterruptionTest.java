@@ -12,7 +12,9 @@ class InterruptionTest {
     assertTrue(Interruption.whatIsKept(new String[] {"evolve", "--config", "configs/quick.yaml"})
         .startsWith("finished generations are kept"));
     assertTrue(Interruption.whatIsKept(new String[] {"--verbose", "benchmark", "--config", "x.yaml"})
-        .startsWith("results of finished datasets are kept"));
+        .startsWith("the results of finished cells are kept"));
+    assertTrue(Interruption.whatIsKept(new String[] {"sweep", "--config", "configs/nightly.yaml"})
+        .startsWith("the night's finished cells and search generations are kept"));
     assertTrue(Interruption.whatIsKept(new String[] {"dataset", "generate", "--config", "x.yaml"})
         .startsWith("no dataset was written"));
     assertTrue(Interruption.whatIsKept(new String[] {"agents", "train", "--env", "hopper"})

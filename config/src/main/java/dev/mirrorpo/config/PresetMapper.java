@@ -68,6 +68,11 @@ final class PresetMapper {
   private PresetMapper() {}
 
   static Preset read(Path file) {
+    return read(file, Preset.class);
+  }
+
+  /** Reads a file of the presets' kind (a preset, a sweep) as {@code type}, each problem one message. */
+  static <T> T read(Path file, Class<T> type) {
     JsonNode tree;
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       tree = MAPPER.readTree(reader);
@@ -89,7 +94,7 @@ final class PresetMapper {
       throw problem(file, "the file must be a mapping of keys to values");
     }
     try {
-      return MAPPER.readerFor(Preset.class)
+      return MAPPER.readerFor(type)
           .withAttribute(DIRECTORY, file.toAbsolutePath().getParent())
           .with(new InjectableValues.Std().addValue(Path.class, file))
           .readValue(tree);

@@ -8,6 +8,7 @@ import dev.mirrorpo.learning.io.DirectoryLock;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.report.BenchmarkTable;
+import dev.mirrorpo.report.HeatMap;
 import dev.mirrorpo.runfiles.BenchmarkDataset;
 import dev.mirrorpo.runfiles.BenchmarkSummaryJson;
 import dev.mirrorpo.runfiles.DiscoveredObjectives;
@@ -16,18 +17,21 @@ import dev.mirrorpo.schemas.BenchmarkResult;
 import dev.mirrorpo.tracking.MlflowLog;
 import dev.mirrorpo.tracking.MlflowTracking;
 import dev.mirrorpo.transforms.benchmark.BenchmarkCell;
+import dev.mirrorpo.transforms.benchmark.CellResults;
 import dev.mirrorpo.transforms.benchmark.DiscoveredObjective;
 import dev.mirrorpo.transforms.benchmark.TrainAndEvaluateCells;
 import dev.mirrorpo.transforms.datasets.DatasetManifest;
-import dev.mirrorpo.transforms.io.FileIoLeftovers;
 import dev.mirrorpo.transforms.io.ParquetRows;
 import dev.mirrorpo.transforms.io.SealedFiles;
-import dev.mirrorpo.transforms.io.WriteSingleParquetFile;
 import dev.mirrorpo.transforms.training.CellSettings;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,13 +45,15 @@ import org.apache.beam.sdk.options.PipelineOptions;
 /**
  * The baseline benchmark (the paper's Table 2): for each dataset, one Beam pipeline of cells
  * (algorithm × grid point × seed, and discovered MPO objective × seed) → train offline → evaluate online →
- * OUT/results/DATASET/*.parquet.
+ * each cell's result sealed in its own file as soon as it is evaluated, OUT/results/DATASET/cells/CELL/.
  * After each pipeline the driver logs one MLflow run per cell (experiment "mirrorpo-benchmark-TASK");
- * at the end it writes the tables (markdown and CSV) and benchmark.json. A dataset whose results are
- * already in OUT is not trained again, so an interrupted benchmark resumes where it stopped.
+ * at the end it writes the tables (markdown and CSV), their heat maps and benchmark.json. A cell whose result
+ * is already in OUT is not trained again, so an interrupted benchmark loses only the cells that were running,
+ * and a rerun says how many are done and how many it trains before it starts.
  */
 public final class BenchmarkPipeline {
   static final String RESULTS = "results";
+  /** The one results file per dataset that benchmarks wrote before results were kept cell by cell (still read). */
   static final String RESULTS_PREFIX = "results";
   /** What the results files hold, for messages. */
   private static final String RESULT_ROWS = "benchmark results";
@@ -113,7 +119,7 @@ public final class BenchmarkPipeline {
    *
    * @param beamArgs the Beam arguments as given, for the dataset pipelines it may start
    * @throws IllegalArgumentException with one message for bad input
-   * @throws IllegalStateException if a pipeline failed (results of finished datasets stay)
+   * @throws IllegalStateException if a pipeline failed (the results of finished cells stay)
    */
   public static Summary run(Options options, String[] beamArgs, Origin origin, PrintWriter progress) {
     if (options.getConfig() == null) {
@@ -129,6 +135,89 @@ public final class BenchmarkPipeline {
 
   private static Summary runLocked(Options options, String[] beamArgs, Origin origin,
       PrintWriter progress) {
+    Plan plan = plan(options, beamArgs, origin, progress);
+    Path out = Path.of(options.getOut());
+    DiscoveredObjectives.noteTransfers(plan.discovered(), plan.tasks(), progress);
+    progress.printf("benchmark: %d cells on %d datasets: %d done, %d to train%n", plan.cells(),
+        plan.datasets().size(), plan.done(), plan.cells() - plan.done());
+    progress.flush();
+
+    List<BenchmarkResult> results = new ArrayList<>();
+    MlflowLog mlflow = MlflowLog.open(MlflowTracking.resolveUri(options.getMlflowUri()), progress);
+    int logged = 0;
+    for (DatasetWork work : plan.datasets()) {
+      List<BenchmarkResult> cellResults;
+      if (work.missing().isEmpty()) {
+        cellResults = work.finishedInCellOrder();
+        progress.printf("benchmark: %s already has its %d results in %s%n", work.dataset().name(), cellResults.size(),
+            work.results());
+      } else {
+        cellResults = trainAndEvaluate(options, work, progress);
+      }
+      results.addAll(cellResults);
+      logged += mlflow.log(cellResults, work.dataset(), plan.preset(), plan.discovered(), origin, out);
+    }
+
+    Map<String, BenchmarkTable> tables = new LinkedHashMap<>();
+    List<BenchmarkDataset> datasets = plan.datasets().stream().map(DatasetWork::dataset).toList();
+    List<String> columns = datasets.stream().map(BenchmarkDataset::name).toList();
+    for (String task : plan.tasks().stream().sorted().toList()) {
+      BenchmarkTable table = BenchmarkTable.of(task, plan.tableRows(), columns, results);
+      tables.put(task, table);
+      AtomicFiles.writeString(out.resolve("table-" + task + ".md"), table.markdown());
+      AtomicFiles.writeString(out.resolve("table-" + task + ".csv"), table.csv());
+      HeatMap.write(HeatMap.Grid.of(table), out.resolve(heatMapFile(task)));
+      mlflow.logTable(task, List.of(out.resolve("table-" + task + ".md"), out.resolve("table-" + task + ".csv"),
+          out.resolve(heatMapFile(task))), plan.preset(), origin, out);
+    }
+    AtomicFiles.writeString(out.resolve(BenchmarkSummaryJson.FILE), BenchmarkSummaryJson.of(plan.preset(),
+        plan.tableRows(), plan.discovered(), plan.seeds(), datasets, origin, options.getRunner().getSimpleName()));
+    return new Summary(out, tables, results, mlflow.uri(), logged);
+  }
+
+  /** The heat map of a task's table in a benchmark's directory. */
+  static String heatMapFile(String task) {
+    return "heatmap-" + task + ".png";
+  }
+
+  /**
+   * What a benchmark will do, known before it trains anything: its datasets (made from the preset if none are
+   * given), each with its cells and those already finished.
+   */
+  record Plan(Preset preset, List<String> tableRows, List<DiscoveredObjective> discovered, int seeds,
+      Set<String> tasks, List<DatasetWork> datasets) {
+    int cells() {
+      return datasets.stream().mapToInt(work -> work.cells().size()).sum();
+    }
+
+    int done() {
+      return datasets.stream().mapToInt(work -> work.finished().size()).sum();
+    }
+  }
+
+  /**
+   * One dataset's part of a benchmark.
+   *
+   * @param results the dataset's results directory, OUT/results/DATASET
+   * @param finished the results of the cells already finished, by cell key
+   */
+  record DatasetWork(BenchmarkDataset dataset, List<BenchmarkCell> cells, CellSettings settings, Path results,
+      Map<String, BenchmarkResult> finished) {
+    List<BenchmarkCell> missing() {
+      return cells.stream().filter(cell -> !finished.containsKey(cell.key())).toList();
+    }
+
+    List<BenchmarkResult> finishedInCellOrder() {
+      return cells.stream().map(cell -> finished.get(cell.key())).toList();
+    }
+  }
+
+  /**
+   * Reads the preset and the results already in OUT, and makes the datasets the benchmark needs; trains nothing.
+   *
+   * @throws IllegalArgumentException one message for bad input or results of another benchmark in OUT
+   */
+  static Plan plan(Options options, String[] beamArgs, Origin origin, PrintWriter progress) {
     Preset preset = Preset.load(Path.of(options.getConfig()));
     BenchmarkConfig config = preset.benchmark();
     List<String> algorithms = options.getAlgos() != null ? algorithms(options.getAlgos()) : config.algorithms();
@@ -153,37 +242,14 @@ public final class BenchmarkPipeline {
     for (String task : tasks) {
       config.training().requireStartsOn(task, "benchmark.initial_policy");
     }
-    DiscoveredObjectives.noteTransfers(discovered, tasks, progress);
-
-    List<BenchmarkResult> results = new ArrayList<>();
-    MlflowLog mlflow = MlflowLog.open(MlflowTracking.resolveUri(options.getMlflowUri()), progress);
-    int logged = 0;
+    List<DatasetWork> work = new ArrayList<>();
     for (BenchmarkDataset dataset : datasets) {
       List<BenchmarkCell> cells = cells(config, algorithms, discovered, seeds, dataset);
-      CellSettings settings = config.training().cellSettings(dataset.task());
-      Path resultsDirectory = out.resolve(RESULTS).resolve(dataset.name());
-      List<BenchmarkResult> cellResults = existingResults(resultsDirectory, cells);
-      if (cellResults == null) {
-        cellResults = trainAndEvaluate(options, dataset, cells, settings, resultsDirectory, progress);
-      } else {
-        progress.printf("benchmark: %s already has its %d results in %s%n", dataset.name(), cellResults.size(),
-            resultsDirectory);
-      }
-      results.addAll(cellResults);
-      logged += mlflow.log(cellResults, dataset, preset, discovered, origin, out);
+      Path results = out.resolve(RESULTS).resolve(dataset.name());
+      work.add(new DatasetWork(dataset, cells, config.training().cellSettings(dataset.task()), results,
+          finishedResults(results, cells)));
     }
-
-    Map<String, BenchmarkTable> tables = new LinkedHashMap<>();
-    List<String> columns = datasets.stream().map(BenchmarkDataset::name).toList();
-    for (String task : tasks.stream().sorted().toList()) {
-      BenchmarkTable table = BenchmarkTable.of(task, tableRows, columns, results);
-      tables.put(task, table);
-      AtomicFiles.writeString(out.resolve("table-" + task + ".md"), table.markdown());
-      AtomicFiles.writeString(out.resolve("table-" + task + ".csv"), table.csv());
-    }
-    AtomicFiles.writeString(out.resolve(BenchmarkSummaryJson.FILE), BenchmarkSummaryJson.of(preset, tableRows,
-        discovered, seeds, datasets, origin, options.getRunner().getSimpleName()));
-    return new Summary(out, tables, results, mlflow.uri(), logged);
+    return new Plan(preset, tableRows, discovered, seeds, tasks, work);
   }
 
   private static List<String> algorithms(String list) {
@@ -265,52 +331,76 @@ public final class BenchmarkPipeline {
   }
 
   /**
-   * The results already in {@code directory} if they are exactly these cells' (a resumed benchmark), null
-   * if there are none.
+   * The results of the cells already finished in {@code directory}, by cell key: each cell's own sealed file,
+   * and the one sealed file per dataset that benchmarks wrote before results were kept cell by cell.
+   *
+   * @throws IllegalArgumentException if a result is of a cell this benchmark does not have (other algorithms,
+   *     grid, discovered objectives, seeds or dataset), or a file is changed, missing or unlisted, by name
    */
-  private static List<BenchmarkResult> existingResults(Path directory, List<BenchmarkCell> cells) {
-    List<Path> files = SealedFiles.verified(directory, RESULTS_PREFIX, RESULT_ROWS);
-    if (files.isEmpty()) {
-      return null;
+  private static Map<String, BenchmarkResult> finishedResults(Path directory, List<BenchmarkCell> cells) {
+    Map<String, BenchmarkCell> planned = new HashMap<>();
+    cells.forEach(cell -> planned.put(cell.datasetSha256() + " " + cell.key(), cell));
+    Map<String, BenchmarkResult> finished = new HashMap<>();
+    for (Path file : SealedFiles.verified(directory, RESULTS_PREFIX, RESULT_ROWS)) {
+      ParquetRows.read(file, BenchmarkResult.class, RESULT_ROWS)
+          .forEach(row -> finished.put(plannedKey(row, planned, directory, file), row));
     }
-    List<BenchmarkResult> rows = new ArrayList<>();
-    files.forEach(file -> rows.addAll(ParquetRows.read(file, BenchmarkResult.class, RESULT_ROWS)));
-    Set<String> planned = new HashSet<>();
-    cells.forEach(cell -> planned.add(cell.datasetSha256() + " " + cell.key()));
-    Set<String> found = new HashSet<>();
-    rows.forEach(row -> found.add(row.getDatasetSha256() + " " + BenchmarkCell.key(row)));
-    if (!planned.equals(found)) {
-      throw new IllegalArgumentException(directory + " holds results of another benchmark (other algorithms, grid,"
-          + " discovered objectives, seeds or dataset); choose another --out, or delete " + directory
-          + " to train again");
-    }
-    return rows;
+    CellResults.finished(directory).forEach((file, row) -> finished.put(plannedKey(row, planned, directory, file), row));
+    return finished;
   }
 
-  private static List<BenchmarkResult> trainAndEvaluate(Options options, BenchmarkDataset dataset,
-      List<BenchmarkCell> cells, CellSettings settings, Path resultsDirectory, PrintWriter progress) {
+  /** The key of the planned cell {@code row} is the result of. */
+  private static String plannedKey(BenchmarkResult row, Map<String, BenchmarkCell> planned, Path directory,
+      Path file) {
+    BenchmarkCell cell = planned.get(row.getDatasetSha256() + " " + BenchmarkCell.key(row));
+    if (cell == null || !sameHyperParameters(cell, row)) {
+      throw new IllegalArgumentException(directory + " holds results of another benchmark (other algorithms, grid,"
+          + " discovered objectives, seeds or dataset: " + file.getFileName() + " is " + BenchmarkCell.key(row)
+          + "); choose another --out, or delete " + directory + " to train again");
+    }
+    return cell.key();
+  }
+
+  /** Whether the row was trained at the cell's grid values (the row also lists the objective's defaults). */
+  private static boolean sameHyperParameters(BenchmarkCell cell, BenchmarkResult row) {
+    return cell.hyperParameters().entrySet().stream()
+        .allMatch(value -> value.getValue().equals(row.getHyperParameters().get(value.getKey())));
+  }
+
+  /** Trains the dataset's missing cells; each is sealed by its worker as it finishes, and a rerun resumes there. */
+  private static List<BenchmarkResult> trainAndEvaluate(Options options, DatasetWork work, PrintWriter progress) {
+    BenchmarkDataset dataset = work.dataset();
+    List<BenchmarkCell> missing = work.missing();
+    Path results = work.results();
+    try {
+      Files.createDirectories(results);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create " + results, e);
+    }
     Pipeline pipeline = Pipeline.create(options);
-    pipeline
-        .apply("TrainAndEvaluateCells", TrainAndEvaluateCells.of(cells, settings))
-        .apply("WriteBenchmarkResults", WriteSingleParquetFile.<BenchmarkResult>to(resultsDirectory.toString(), RESULTS_PREFIX,
-            BenchmarkResult.getClassSchema()));
-    progress.printf(Locale.ROOT, "benchmark: %s (%s, %d pairs): %d cells with %s%n", dataset.name(), dataset.task(),
-        dataset.manifest().counts().pairs(), cells.size(), options.getRunner().getSimpleName());
+    pipeline.apply("TrainAndEvaluateCells", TrainAndEvaluateCells.of(missing, work.settings(), results));
+    progress.printf(Locale.ROOT, "benchmark: %s (%s, %d pairs): %d cells with %s%s%n", dataset.name(), dataset.task(),
+        dataset.manifest().counts().pairs(), missing.size(), options.getRunner().getSimpleName(),
+        work.finished().isEmpty() ? "" : " (" + work.finished().size() + " of its " + work.cells().size()
+            + " finished before)");
     progress.flush();
     long started = System.nanoTime();
     PipelineRuns.runToEnd(pipeline, options, new PipelineRuns.Job("benchmark " + dataset.name(), "cells",
-        cells.size(), TrainAndEvaluateCells.class, TrainAndEvaluateCells.CELLS_COUNTER, "benchmark", "dataset "
-            + dataset.name() + " has no results; results of finished datasets are in " + resultsDirectory.getParent()),
+        missing.size(), TrainAndEvaluateCells.class, TrainAndEvaluateCells.CELLS_COUNTER, "benchmark", "the cells of "
+            + dataset.name() + " that finished are kept in " + results + "; rerun the same command to train only"
+            + " the missing ones"),
         progress);
-    FileIoLeftovers.removeFrom(resultsDirectory);
-    SealedFiles.seal(resultsDirectory, RESULTS_PREFIX);
-    List<BenchmarkResult> rows = new ArrayList<>();
-    SealedFiles.verified(resultsDirectory, RESULTS_PREFIX, RESULT_ROWS)
-        .forEach(file -> rows.addAll(ParquetRows.read(file, BenchmarkResult.class, RESULT_ROWS)));
-    progress.printf(Locale.ROOT, "benchmark: %s done, %d cells in %s → %s%n", dataset.name(), rows.size(),
-        ProgressDisplay.duration((System.nanoTime() - started) / 1e9), resultsDirectory);
+    Map<String, BenchmarkResult> finished = finishedResults(results, work.cells());
+    List<BenchmarkCell> stillMissing = work.cells().stream().filter(cell -> !finished.containsKey(cell.key())).toList();
+    if (!stillMissing.isEmpty()) {
+      throw new IllegalStateException("the benchmark pipeline of " + dataset.name() + " finished without the results of "
+          + stillMissing.size() + " cells (" + stillMissing.get(0).key() + ", ...) in " + results + "; rerun the same"
+          + " command to train them");
+    }
+    progress.printf(Locale.ROOT, "benchmark: %s done, %d cells in %s → %s%n", dataset.name(), missing.size(),
+        ProgressDisplay.duration((System.nanoTime() - started) / 1e9), results);
     progress.flush();
-    return rows;
+    return new DatasetWork(dataset, work.cells(), work.settings(), results, finished).finishedInCellOrder();
   }
 
 }

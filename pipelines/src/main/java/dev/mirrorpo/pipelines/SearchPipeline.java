@@ -33,7 +33,9 @@ import dev.mirrorpo.transforms.io.WriteSingleParquetFile;
 import dev.mirrorpo.transforms.search.TrainAndEvaluateCandidates;
 import dev.mirrorpo.transforms.training.CellSettings;
 import dev.mirrorpo.transforms.training.TrainAndEvaluate;
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -513,18 +515,26 @@ public final class SearchPipeline {
           settings.evaluationTask());
     }
 
-    /** One pipeline of benchmark cells outside the generations, its rows sealed in {@code directory}. */
+    /**
+     * One pipeline of benchmark cells outside the generations, its rows sealed in {@code directory}. The workers
+     * seal each cell as it finishes (directory/cells/), so an evaluation killed halfway trains only the cells it
+     * had not finished when it is done again.
+     */
     private void trainAndEvaluate(String what, List<BenchmarkCell> cells, CellSettings cellSettings, Path directory) {
-      SearchRun.clear(directory);
+      try {
+        Files.createDirectories(directory);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create " + directory, e);
+      }
       long started = System.nanoTime();
       Pipeline pipeline = Pipeline.create(options);
       pipeline
-          .apply("TrainAndEvaluateCells", TrainAndEvaluateCells.of(cells, cellSettings))
+          .apply("TrainAndEvaluateCells", TrainAndEvaluateCells.of(cells, cellSettings, directory))
           .apply("WriteEvaluationResults", WriteSingleParquetFile.<BenchmarkResult>to(directory.toString(),
               SearchRun.RESULTS_PREFIX, BenchmarkResult.getClassSchema()));
       PipelineRuns.runToEnd(pipeline, options, new PipelineRuns.Job("search " + what, "cells", cells.size(),
           TrainAndEvaluateCells.class, TrainAndEvaluateCells.CELLS_COUNTER, "search", "the " + what + " is not"
-              + " finished; rerun the same command to do it again (finished generations stay)"), progress);
+              + " finished; rerun the same command to finish it (finished generations and cells stay)"), progress);
       FileIoLeftovers.removeFrom(directory);
       SealedFiles.seal(directory, SearchRun.RESULTS_PREFIX);
       progress.printf(Locale.ROOT, "search: %s done, %d cells in %s%n", what, cells.size(),

@@ -5,17 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.mirrorpo.learning.io.Directories;
 import dev.mirrorpo.learning.io.Sha256;
 import dev.mirrorpo.learning.mpo.MpoConfig;
 import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.report.BenchmarkTable;
+import dev.mirrorpo.report.HeatMap;
 import dev.mirrorpo.runfiles.Origin;
 import dev.mirrorpo.schemas.BenchmarkResult;
 import dev.mirrorpo.tracking.MlflowLog;
 import dev.mirrorpo.tracking.MlflowServer;
 import dev.mirrorpo.tracking.MlflowTracking;
+import dev.mirrorpo.transforms.benchmark.BenchmarkCell;
+import dev.mirrorpo.transforms.benchmark.CellResults;
 import dev.mirrorpo.transforms.io.ParquetRows;
 import dev.mirrorpo.transforms.io.SealedFiles;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -30,6 +35,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,8 +97,9 @@ class BenchmarkPipelineTest {
     assertEquals(12, first.results().size());
     List<BenchmarkResult> fromFiles = new ArrayList<>();
     for (String dataset : List.of("base", "noisy")) {
-      fromFiles.addAll(ParquetRows.read(single(out.resolve("results").resolve(dataset)), BenchmarkResult.class,
-          "benchmark results"));
+      for (Path cell : CellResults.finished(out.resolve("results").resolve(dataset)).keySet()) {
+        fromFiles.addAll(ParquetRows.read(single(cell), BenchmarkResult.class, "benchmark results"));
+      }
     }
     assertEquals(12, fromFiles.size());
     for (BenchmarkResult row : fromFiles) {
@@ -104,6 +111,7 @@ class BenchmarkPipelineTest {
     }
     assertTrue(fromFiles.stream().anyMatch(r -> r.getAlgorithm().toString().equals("dpo")
         && r.getHyperParameters().get("beta") == 0.5), "the grid's second point was trained");
+    assertTrue(firstLog.contains("benchmark: 12 cells on 2 datasets: 0 done, 12 to train"), firstLog);
     assertTrue(firstLog.contains("benchmark: base (hopper, 8 pairs): 6 cells"), firstLog);
   }
 
@@ -129,6 +137,9 @@ class BenchmarkPipelineTest {
     List<String> csv = Files.readAllLines(out.resolve("table-hopper.csv"));
     assertEquals(1 + 4, csv.size(), String.join("\n", csv));
     assertTrue(Files.readString(out.resolve("benchmark.json")).contains("\"manifest_sha256\""));
+    BufferedImage heatMap = ImageIO.read(out.resolve("heatmap-hopper.png").toFile());
+    assertEquals(List.of(HeatMap.width(2), HeatMap.height(2)), List.of(heatMap.getWidth(), heatMap.getHeight()),
+        "one column per dataset, one row per algorithm");
   }
 
   @Test
@@ -165,6 +176,12 @@ class BenchmarkPipelineTest {
       assertTrue(log.toString().contains("base already has its 6 results"), log.toString());
       assertEquals(returnsByCell(first.results()), returnsByCell(again.results()));
       assertEquals(12, runsOf(tracking, experiment, out).size());
+
+      List<RunInfo> tables = tracking.client().searchRuns(List.of(experiment),
+          "tags.`" + MlflowLog.TABLE_TAG + "` = '" + out.toAbsolutePath().normalize() + "'");
+      assertEquals(1, tables.size(), "one table run per task, also after a rerun");
+      assertEquals(Set.of("heatmap-hopper.png", "table-hopper.csv", "table-hopper.md"),
+          tracking.artifacts(tables.get(0).getRunId()));
     }
   }
 
@@ -188,12 +205,12 @@ class BenchmarkPipelineTest {
 
   @Test
   void aResultsFileWithOneBitFlippedOrOneFileTooManyIsRefusedInsteadOfTabulated() throws IOException {
-    Path results = out.resolve(BenchmarkPipeline.RESULTS).resolve("base");
-    Path file = SealedFiles.verified(results, BenchmarkPipeline.RESULTS_PREFIX, "results").get(0);
+    Path cell = CellResults.finished(out.resolve(BenchmarkPipeline.RESULTS).resolve("base")).keySet().iterator().next();
+    Path file = SealedFiles.verified(cell, "result", "results").get(0);
     byte[] original = Files.readAllBytes(file);
     byte[] flipped = original.clone();
     flipped[flipped.length / 2] ^= 1;
-    Path extra = results.resolve(BenchmarkPipeline.RESULTS_PREFIX + "-extra.parquet");
+    Path extra = cell.resolve("result-extra.parquet");
     try {
       Files.write(file, flipped);
       String changed = refusedRerun().getMessage();
@@ -207,6 +224,53 @@ class BenchmarkPipelineTest {
       Files.write(file, original);
       Files.deleteIfExists(extra);
     }
+  }
+
+  /**
+   * A benchmark stopped part-way keeps every cell that finished: here two cells of base and one of noisy are
+   * gone, and one of noisy was being written when its process died (its result without its seal). The rerun
+   * says so before it starts, trains only those four, and ends with the uninterrupted run's results.
+   */
+  @Test
+  void aRerunTrainsOnlyTheMissingCellsAndEndsWithTheSameResults() throws IOException {
+    Path partial = work.resolve("partial");
+    TestDatasets.copyTree(out, partial);
+    List<Path> base = List.copyOf(CellResults.finished(partial.resolve("results").resolve("base")).keySet());
+    List<Path> noisy = List.copyOf(CellResults.finished(partial.resolve("results").resolve("noisy")).keySet());
+    Directories.deleteTree(base.get(0));
+    Directories.deleteTree(base.get(3));
+    Directories.deleteTree(noisy.get(1));
+    Files.delete(noisy.get(4).resolve(SealedFiles.SEAL));
+
+    StringWriter log = new StringWriter();
+    BenchmarkPipeline.Summary resumed = run(partial, log, "--runner=DirectRunner", "--targetParallelism=2");
+    assertTrue(log.toString().contains("benchmark: 12 cells on 2 datasets: 8 done, 4 to train"), log.toString());
+    assertTrue(log.toString().contains("benchmark: base (hopper, 8 pairs): 2 cells with DirectRunner (4 of its 6"
+        + " finished before)"), log.toString());
+    assertEquals(returnsByCell(first.results()), returnsByCell(resumed.results()));
+    assertEquals(policiesByCell(first.results()), policiesByCell(resumed.results()), "the same policies, trained anew");
+    assertEquals(12, CellResults.finished(partial.resolve("results").resolve("base")).size()
+        + CellResults.finished(partial.resolve("results").resolve("noisy")).size());
+  }
+
+  /** A directory of a benchmark from before cell-level results (one sealed file per dataset) still loads. */
+  @Test
+  void resultsWrittenAsOneSealedFilePerDatasetStillLoadAndNothingIsTrained() throws IOException {
+    Path legacy = work.resolve("legacy");
+    TestDatasets.copyTree(out, legacy);
+    for (String dataset : List.of("base", "noisy")) {
+      Path results = legacy.resolve("results").resolve(dataset);
+      List<BenchmarkResult> rows = List.copyOf(CellResults.finished(results).values());
+      Directories.deleteTree(results.resolve(CellResults.CELLS));
+      ParquetRows.writeAtomically(results.resolve(BenchmarkPipeline.RESULTS_PREFIX + "-00000-of-00001.parquet"), rows,
+          BenchmarkResult.getClassSchema());
+      SealedFiles.seal(results, BenchmarkPipeline.RESULTS_PREFIX);
+    }
+    StringWriter log = new StringWriter();
+    BenchmarkPipeline.Summary again = run(legacy, log, "--runner=DirectRunner");
+    assertTrue(log.toString().contains("12 cells on 2 datasets: 12 done, 0 to train"), log.toString());
+    assertTrue(log.toString().contains("noisy already has its 6 results"), log.toString());
+    assertEquals(returnsByCell(first.results()), returnsByCell(again.results()));
   }
 
   private static IllegalArgumentException refusedRerun() {
@@ -307,6 +371,12 @@ class BenchmarkPipelineTest {
   private static List<RunInfo> runsOf(MlflowTracking tracking, String experiment, Path directory) {
     return tracking.client().searchRuns(List.of(experiment),
         "tags.`mirrorpo.results` = '" + directory.toAbsolutePath().normalize() + "'");
+  }
+
+  private static Map<String, String> policiesByCell(List<BenchmarkResult> rows) {
+    Map<String, String> policies = new TreeMap<>();
+    rows.forEach(r -> policies.put(BenchmarkCell.key(r), r.getPolicySha256().toString()));
+    return policies;
   }
 
   private static Map<String, Double> returnsByCell(List<BenchmarkResult> rows) {

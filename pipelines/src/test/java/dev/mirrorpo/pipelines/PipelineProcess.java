@@ -5,8 +5,8 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 
 /**
- * A pipeline in a JVM of its own, for the tests that kill one mid-run: {@code dataset} or {@code evolve},
- * then the pipeline's options as Beam arguments (--name=value).
+ * A pipeline in a JVM of its own, for the tests that kill one mid-run: {@code dataset}, {@code evolve} or
+ * {@code sweep}, then the pipeline's options as Beam arguments (--name=value).
  */
 public final class PipelineProcess {
   private PipelineProcess() {}
@@ -18,7 +18,8 @@ public final class PipelineProcess {
     switch (args[0]) {
       case "dataset" -> DatasetPipeline.generate(DatasetPipeline.options(options), origin, progress);
       case "evolve" -> SearchPipeline.run(SearchPipeline.options(options), options, origin, progress);
-      default -> throw new IllegalArgumentException("dataset or evolve, not " + args[0]);
+      case "sweep" -> SweepPipeline.run(SweepPipeline.options(options), options, origin, progress);
+      default -> throw new IllegalArgumentException("dataset, evolve or sweep, not " + args[0]);
     }
   }
 }

@@ -99,6 +99,16 @@ public final class BenchmarkTable {
     return task;
   }
 
+  /** The rows, in table order. */
+  public List<String> algorithms() {
+    return algorithms;
+  }
+
+  /** The columns, in table order. */
+  public List<String> datasets() {
+    return datasets;
+  }
+
   public Entry entry(String algorithm, String dataset) {
     return entries.getOrDefault(algorithm, Map.of()).get(dataset);
   }

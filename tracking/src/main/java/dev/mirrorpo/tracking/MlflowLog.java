@@ -26,6 +26,11 @@ import java.util.Set;
  */
 public final class MlflowLog {
   public static final String EXPERIMENT_PREFIX = "mirrorpo-benchmark-";
+  /**
+   * The tag of a task's table run: the benchmark's directory. Not the cells' tag (mirrorpo.results), so that the
+   * cells of a benchmark are found by theirs alone.
+   */
+  public static final String TABLE_TAG = "mirrorpo.benchmark_table";
 
   /** The MLflow experiment of a task's benchmark runs. */
   public static String experimentName(String task) {
@@ -93,6 +98,43 @@ public final class MlflowLog {
       tracking = null;
     }
     return logged;
+  }
+
+  /**
+   * Logs a task's table (its markdown, CSV and heat map, already written) as the artifacts of one run of its own
+   * in the task's experiment, "benchmark TASK table", found again by the benchmark's directory; a file already
+   * there is not uploaded again (MLflow artifacts are not overwritten), so a rerun adds nothing.
+   */
+  public void logTable(String task, List<Path> files, Preset preset, Origin origin, Path out) {
+    if (tracking == null) {
+      return;
+    }
+    try {
+      String experiment = tracking.experiment(experimentName(task));
+      String results = out.toAbsolutePath().normalize().toString();
+      Map<String, String> params = new LinkedHashMap<>();
+      params.put("config_file", preset.location());
+      params.put("command", origin.command());
+      params.put("git_commit", origin.gitCommit());
+      Map<String, String> tags = new LinkedHashMap<>(MlflowTracking.sourceTags(origin.command(), origin.gitCommit(),
+          preset.location()));
+      tags.put(TABLE_TAG, results);
+      String run = tracking.ensureRun(experiment, Sha256.ofText(results + " table " + task), "benchmark " + task
+          + " table", params, tags);
+      Set<String> present = tracking.artifacts(run);
+      for (Path file : files) {
+        if (!present.contains(file.getFileName().toString())) {
+          tracking.uploadArtifact(run, file, file.getFileName().toString());
+        }
+      }
+      tracking.finish(run, false);
+    } catch (RuntimeException e) {
+      progress.println("benchmark: MLflow logging stopped (" + e.getMessage() + "); the table and heat map are in "
+          + out + ", and rerunning the same command once MLflow is up logs them (nothing is trained again)");
+      progress.flush();
+      tracking.close();
+      tracking = null;
+    }
   }
 
   private static MlflowTracking.RunRecord record(BenchmarkResult row, BenchmarkDataset dataset,

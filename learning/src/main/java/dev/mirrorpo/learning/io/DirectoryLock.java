@@ -52,7 +52,7 @@ public final class DirectoryLock implements AutoCloseable {
    * Takes the lock of {@code directory} for this process, creating its parent if needed.
    *
    * @param command what this process is doing there, for the message another process gets
-   * @throws IllegalArgumentException one line naming the directory and the process that holds it
+   * @throws InUse one line naming the directory and the process that holds it
    */
   public static DirectoryLock acquire(Path directory, String command) {
     Path file = fileOf(directory);
@@ -84,9 +84,16 @@ public final class DirectoryLock implements AutoCloseable {
     }
   }
 
-  private static IllegalArgumentException inUse(Path directory, String holder) {
-    return new IllegalArgumentException(directory + " is in use by " + holder + "; wait for it to finish or stop it,"
+  private static InUse inUse(Path directory, String holder) {
+    return new InUse(directory + " is in use by " + holder + "; wait for it to finish or stop it,"
         + " or choose another directory");
+  }
+
+  /** Another process holds the lock: a refusal like any bad input, which a scheduled run may take as "skip". */
+  public static final class InUse extends IllegalArgumentException {
+    InUse(String message) {
+      super(message);
+    }
   }
 
   private static FileLock tryLock(FileChannel channel) throws IOException {

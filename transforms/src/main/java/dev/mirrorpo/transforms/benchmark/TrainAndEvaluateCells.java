@@ -6,6 +6,7 @@ import dev.mirrorpo.schemas.BenchmarkResult;
 import dev.mirrorpo.transforms.training.CellSettings;
 import dev.mirrorpo.transforms.training.TrainAndEvaluate;
 import dev.mirrorpo.transforms.work.WorkItems;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeMap;
 import org.apache.beam.sdk.extensions.avro.coders.AvroCoder;
@@ -18,9 +19,11 @@ import org.apache.beam.sdk.values.PCollection;
 /**
  * Benchmark cells, handed to the workers one at a time as they become free ({@link WorkItems}) → train
  * offline with the cell's objective (a known one, or a discovered MPO objective whose ζ the cell carries)
- * and evaluate online with the true reward → one {@link BenchmarkResult}
- * per cell. A cell whose training diverges yields a result with status DIVERGED and a NaN return; it never
- * fails the pipeline.
+ * and evaluate online with the true reward → one {@link BenchmarkResult} per cell, which the worker writes and
+ * seals at once in the cell's own directory under the results directory ({@link CellResults}), so a finished cell
+ * survives whatever happens to the rest of the pipeline. A retried item whose cell is sealed already is read
+ * back instead of trained again: the write is the one side effect, and it happens once. A cell whose training
+ * diverges yields a result with status DIVERGED and a NaN return; it never fails the pipeline.
  */
 public final class TrainAndEvaluateCells extends PTransform<PBegin, PCollection<BenchmarkResult>> {
   /** Counter of finished cells, for progress displays. */
@@ -28,33 +31,43 @@ public final class TrainAndEvaluateCells extends PTransform<PBegin, PCollection<
 
   private final List<BenchmarkCell> cells;
   private final CellSettings settings;
+  private final String results;
 
-  private TrainAndEvaluateCells(List<BenchmarkCell> cells, CellSettings settings) {
+  private TrainAndEvaluateCells(List<BenchmarkCell> cells, CellSettings settings, String results) {
     this.cells = cells;
     this.settings = settings;
+    this.results = results;
   }
 
-  public static TrainAndEvaluateCells of(List<BenchmarkCell> cells, CellSettings settings) {
-    return new TrainAndEvaluateCells(List.copyOf(cells), settings);
+  /** @param results the dataset's results directory, which every worker must see at this path */
+  public static TrainAndEvaluateCells of(List<BenchmarkCell> cells, CellSettings settings, Path results) {
+    return new TrainAndEvaluateCells(List.copyOf(cells), settings, results.toAbsolutePath().normalize().toString());
   }
 
   @Override
   public PCollection<BenchmarkResult> expand(PBegin begin) {
-    return begin.apply("TrainAndEvaluateEachCell", WorkItems.of(cells, new TrainAndEvaluateCell(settings),
+    return begin.apply("TrainAndEvaluateEachCell", WorkItems.of(cells, new TrainAndEvaluateCell(settings, results),
         AvroCoder.specific(BenchmarkResult.class)));
   }
 
   static final class TrainAndEvaluateCell implements WorkItems.Work<BenchmarkCell, BenchmarkResult> {
     private final Counter cellsDone = Metrics.counter(TrainAndEvaluateCells.class, CELLS_COUNTER);
     private final CellSettings settings;
+    private final String results;
 
-    TrainAndEvaluateCell(CellSettings settings) {
+    TrainAndEvaluateCell(CellSettings settings, String results) {
       this.settings = settings;
+      this.results = results;
     }
 
     @Override
     public List<BenchmarkResult> run(BenchmarkCell cell) {
+      Path directory = Path.of(results);
+      if (CellResults.isSealed(directory, cell)) {
+        return List.of(CellResults.read(directory, cell));
+      }
       BenchmarkResult result = TrainAndEvaluateCells.run(cell, settings);
+      CellResults.write(directory, cell, result);
       cellsDone.inc();
       return List.of(result);
     }

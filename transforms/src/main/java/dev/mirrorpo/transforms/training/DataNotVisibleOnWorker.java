@@ -10,9 +10,9 @@ import java.net.UnknownHostException;
  * message instead of letting the restart strategy try again (docs/flink.md).
  */
 public final class DataNotVisibleOnWorker extends IllegalArgumentException {
-  DataNotVisibleOnWorker(String what, String path) {
+  public DataNotVisibleOnWorker(String what, String path) {
     super("the worker on " + host() + " cannot see " + what + " " + path + ", which the driver saw: every"
-        + " TaskManager must see datasets at the same path as the driver (a shared filesystem mounted at the same"
+        + " TaskManager must see datasets and output directories at the same path as the driver (a shared filesystem mounted at the same"
         + " place on every machine, or an object store; docs/flink.md)");
   }
 

@@ -13,6 +13,8 @@ import dev.mirrorpo.learning.training.TrainingResult;
 import dev.mirrorpo.schemas.BenchmarkResult;
 import dev.mirrorpo.transforms.TinyDatasets;
 import dev.mirrorpo.transforms.training.CellSettings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -49,7 +51,7 @@ class TrainAndEvaluateCellsTest {
    * as DIVERGED with no return instead of failing the pipeline.
    */
   @Test
-  void eachCellYieldsOneResultWithItsKeyItsTrainingAndItsEvaluation(@TempDir Path work) {
+  void eachCellYieldsOneResultWithItsKeyItsTrainingAndItsEvaluation(@TempDir Path work) throws IOException {
     String dataset = TinyDatasets.write(work.resolve("dataset"), TinyDatasets.hopperSpec(work, 8, 30, 4)).toString();
     List<BenchmarkCell> cells = List.of(
         BenchmarkCell.known("base", dataset, "d1", "sft", 0, Map.of(), 1),
@@ -58,7 +60,8 @@ class TrainAndEvaluateCellsTest {
         BenchmarkCell.discovered("base", dataset, "d1", overflowing(), 1));
     Pipeline pipeline = Pipeline.create(
         PipelineOptionsFactory.fromArgs("--runner=DirectRunner", "--targetParallelism=2").create());
-    PCollection<BenchmarkResult> results = pipeline.apply(TrainAndEvaluateCells.of(cells, SETTINGS));
+    Path resultsDirectory = Files.createDirectories(work.resolve("results"));
+    PCollection<BenchmarkResult> results = pipeline.apply(TrainAndEvaluateCells.of(cells, SETTINGS, resultsDirectory));
 
     Set<String> keys = Set.of(cells.get(0).key(), cells.get(1).key(), cells.get(2).key(), cells.get(3).key());
     PAssert.that(results).satisfies(rows -> {
@@ -93,5 +96,14 @@ class TrainAndEvaluateCellsTest {
       return null;
     });
     pipeline.run().waitUntilFinish();
+
+    // Each worker wrote and sealed its cell's result as it finished it: the same rows, read back from Parquet.
+    Map<String, BenchmarkResult> written = new HashMap<>();
+    CellResults.finished(resultsDirectory).values().forEach(row -> written.put(BenchmarkCell.key(row), row));
+    assertEquals(keys, written.keySet());
+    for (BenchmarkCell cell : cells) {
+      assertEquals(CellResults.directory(resultsDirectory, cell).getParent(), resultsDirectory.resolve(CellResults.CELLS));
+      assertTrue(CellResults.isSealed(resultsDirectory, cell), cell.key());
+    }
   }
 }
