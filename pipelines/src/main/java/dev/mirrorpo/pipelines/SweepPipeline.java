@@ -103,7 +103,7 @@ public final class SweepPipeline {
    *
    * @param skipped why nothing ran (another sweep holds OUT, with --skipIfRunning), else null
    * @param night the night's directory
-   * @param toTrain how many cells and search generations were left to train when it started (0: none)
+   * @param toTrain how many cells, search generations and search re-evaluations were left when it started (0: none)
    */
   public record Summary(String skipped, Path out, Path night, SweepReport report, int toTrain) {}
 
@@ -182,14 +182,15 @@ public final class SweepPipeline {
     int cellsDone = plans.stream().mapToInt(BenchmarkPipeline.Plan::done).sum();
     int generations = searches.stream().mapToInt(SearchWork::generations).sum();
     int generationsDone = searches.stream().mapToInt(SearchWork::finishedGenerations).sum();
-    int toTrain = cells - cellsDone + generations - generationsDone;
+    int reevaluated = (int) searches.stream().filter(SearchWork::reevaluated).count();
+    int toTrain = cells - cellsDone + generations - generationsDone + searches.size() - reevaluated;
     if (toTrain == 0) {
-      progress.printf("sweep: night %s is complete (%d cells, %d search generations); nothing to train%n", night,
-          cells, generations);
+      progress.printf("sweep: night %s is complete (%d cells, %d search generations, %d re-evaluations); nothing to"
+          + " train%n", night, cells, generations, searches.size());
     } else {
-      progress.printf("sweep: night %s: %d cells (%d done, %d to train) and %d searches (%d of %d generations done)"
-          + " in %s%n", night, cells, cellsDone, cells - cellsDone, searches.size(), generationsDone, generations,
-          nightDirectory);
+      progress.printf("sweep: night %s: %d cells (%d done, %d to train) and %d searches (%d of %d generations done,"
+          + " %d of %d re-evaluated) in %s%n", night, cells, cellsDone, cells - cellsDone, searches.size(),
+          generationsDone, generations, reevaluated, searches.size(), nightDirectory);
     }
     progress.flush();
     writeSweepFile(nightDirectory, sweep, night, origin);
@@ -268,6 +269,11 @@ public final class SweepPipeline {
     int finishedGenerations() {
       Path state = out.resolve(SearchRun.STATE);
       return Files.exists(state) ? Math.min(generations, EsState.read(state).generation()) : 0;
+    }
+
+    /** Whether the search's end, its re-evaluation on fresh seeds after the last generation, is done and sealed. */
+    boolean reevaluated() {
+      return SearchRun.sealed(new SearchRun(out).reevaluationDirectory(generations));
     }
 
     /** Runs (or resumes, or only reads) the search; its re-evaluated best mean as the summary's cell. */

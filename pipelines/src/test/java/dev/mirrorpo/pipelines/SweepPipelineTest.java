@@ -64,7 +64,7 @@ class SweepPipelineTest {
   @Test
   void aNightWritesEveryCellItsSearchAndASummaryWithAHeatMap() throws IOException {
     assertTrue(referenceLog.contains("sweep: night " + NIGHT + ": " + TestSweeps.CELLS + " cells (0 done, "
-        + TestSweeps.CELLS + " to train) and 1 searches (0 of 1 generations done)"), referenceLog);
+        + TestSweeps.CELLS + " to train) and 1 searches (0 of 1 generations done, 0 of 1 re-evaluated)"), referenceLog);
     Path night = work.resolve("reference").resolve("nights").resolve(NIGHT);
     assertEquals(night, reference.night());
     List<SweepReport.Cell> cells = SweepReport.readCsv(night.resolve("summary.csv"));
@@ -93,7 +93,7 @@ class SweepPipelineTest {
     StringWriter log = new StringWriter();
     SweepPipeline.Summary again = run(work.resolve("reference"), log);
     assertTrue(log.toString().contains("sweep: night " + NIGHT + " is complete (" + TestSweeps.CELLS
-        + " cells, 1 search generations); nothing to train"), log.toString());
+        + " cells, 1 search generations, 1 re-evaluations); nothing to train"), log.toString());
     assertEquals(0, again.toTrain());
     assertFalse(log.toString().contains("cells with DirectRunner"), "no benchmark pipeline ran: " + log);
     assertEquals(returns(reference.report()), returns(again.report()));
@@ -165,7 +165,7 @@ class SweepPipelineTest {
     StringWriter log = new StringWriter();
     SweepPipeline.Summary resumed = run(out, log);
     assertTrue(log.toString().contains(TestSweeps.CELLS + " cells (" + sealed + " done, " + (TestSweeps.CELLS - sealed)
-        + " to train) and 1 searches (0 of 1 generations done)"), log.toString());
+        + " to train) and 1 searches (0 of 1 generations done, 0 of 1 re-evaluated)"), log.toString());
     assertEquals(returns(reference.report()), returns(resumed.report()), "same seeds, same returns");
   }
 
