@@ -321,7 +321,7 @@ public final class SweepPipeline {
         result.getAlgorithm().toString(), point, result.getSeed(), result.getMeanReturn(), result.getStandardError());
   }
 
-  /** A task's heat map: its benchmark table, and its searches' best candidates (by quality) as one more row. */
+  /** A task's heat map: its benchmark table, and its searches' re-evaluated best means (by quality) as one more row. */
   private static HeatMap.Grid heatMap(BenchmarkTable table, Map<String, Double> searches) {
     HeatMap.Grid grid = HeatMap.Grid.of(table);
     if (searches.isEmpty()) {
