@@ -36,7 +36,7 @@ help:
 	@echo "make test         run every test (real MuJoCo)"
 	@echo "make check-reproducible   does this machine compute the golden digests? (about a minute)"
 	@echo "make bench        benchmarks, one JSON line per figure"
-	@echo "make setup        install MuJoCo (apt) and the MLflow server (.venv); quiet when done"
+	@echo "make setup        install MuJoCo, NumPy and CPU PyTorch (apt) and the MLflow server (.venv); quiet when done"
 	@echo "make build        compile the modules and the native MuJoCo shim"
 	@echo "make mlflow-up / mlflow-down   start / stop the local MLflow server on 127.0.0.1:5000"
 	@echo "make flink-up / flink-down     start / stop a local Flink session cluster [TASKMANAGERS=1 SLOTS=1]"
