@@ -158,6 +158,17 @@ public final class SweepPipeline {
     SweepConfig.Loaded sweep = SweepConfig.load(Path.of(options.getConfig()));
     Path out = Path.of(options.getOut());
     Path nightDirectory = out.resolve(NIGHTS).resolve(night);
+    // The parents of the pipelines' output directories, which a cluster submission requires to exist
+    // (FlinkSessionCluster.requireWorkerPaths).
+    List<Path> parents = new ArrayList<>(List.of(nightDirectory.resolve(BENCHMARKS), nightDirectory.resolve(SEARCHES)));
+    sweep.presets().values().forEach(preset -> parents.add(out.resolve(DATASETS).resolve(preset.dataset().task())));
+    for (Path parent : parents) {
+      try {
+        Files.createDirectories(parent);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot create " + parent, e);
+      }
+    }
 
     Map<String, Map<Quality, Path>> datasets = new LinkedHashMap<>();
     sweep.presets().forEach((task, preset) -> datasets.put(task, datasets(preset, out, sweep.config().qualities(),
