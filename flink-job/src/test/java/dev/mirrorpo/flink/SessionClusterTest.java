@@ -11,10 +11,7 @@ import dev.mirrorpo.pipelines.DatasetPipeline;
 import dev.mirrorpo.pipelines.FlinkSessionCluster;
 import dev.mirrorpo.pipelines.PreferenceDatasets;
 import dev.mirrorpo.pipelines.SearchPipeline;
-import dev.mirrorpo.pipelines.SweepPipeline;
 import dev.mirrorpo.pipelines.TestDatasets;
-import dev.mirrorpo.pipelines.TestSweeps;
-import dev.mirrorpo.report.SweepReport;
 import dev.mirrorpo.runfiles.Origin;
 import dev.mirrorpo.runfiles.SearchRun;
 import dev.mirrorpo.schemas.CandidateFitness;
@@ -281,16 +278,6 @@ class SessionClusterTest {
     throw new AssertionError("the generation did not start running on the cluster within 120 s");
   }
 
-  @Test
-  @Order(6)
-  void aSweepSubmittedToTheClusterEndsWithTheDirectRunnersSummary() {
-    Path sweepFile = TestSweeps.write(work.resolve("sweep"));
-    List<SweepReport.Cell> direct = sweep(sweepFile, work.resolve("direct-sweep"), "--runner=DirectRunner");
-    List<SweepReport.Cell> clustered = sweep(sweepFile, work.resolve("cluster-sweep"), onTheCluster());
-    assertEquals(TestSweeps.CELLS + 1, clustered.size(), "every cell and the search");
-    assertEquals(direct, clustered, "the night's cells on the cluster");
-  }
-
   private void awaitTaskManagers(int count) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (cluster.get("/overview").path("taskmanagers").asInt() != count) {
@@ -317,17 +304,6 @@ class SessionClusterTest {
     options.setMlflowUri("http://127.0.0.1:9"); // no MLflow: the search goes on without it
     SearchPipeline.run(options, new String[0], origin(), new PrintWriter(new StringWriter()));
     return out;
-  }
-
-  /** Runs a night of the sweep file into {@code out} and reads its summary.csv back. */
-  private static List<SweepReport.Cell> sweep(Path sweepFile, Path out, String... beamArgs) {
-    SweepPipeline.Options options = SweepPipeline.options(beamArgs);
-    options.setConfig(sweepFile.toString());
-    options.setOut(out.toString());
-    options.setNight("2026-01-02");
-    options.setMlflowUri("http://127.0.0.1:9");
-    SweepPipeline.Summary night = SweepPipeline.run(options, beamArgs, origin(), new PrintWriter(new StringWriter()));
-    return SweepReport.readCsv(night.night().resolve("summary.csv"));
   }
 
   private static Origin origin() {
