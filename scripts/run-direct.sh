@@ -24,6 +24,8 @@ if [ ! -f "$dataset/manifest.json" ]; then
   "$mirrorpo" dataset generate --config "$root/configs/quick.yaml" --quality base --out "$dataset" --overwrite
 fi
 
+# The search's parent directory first: a cluster submission refuses an output whose parent does not exist.
+mkdir -p "$runs/$name"
 "$mirrorpo" evolve --config "$root/configs/quick.yaml" --dataset "$dataset" --out "$runs/$name/search" \
   "${beam_options[@]}"
 echo "  MLflow UI: $MLFLOW_TRACKING_URI"
