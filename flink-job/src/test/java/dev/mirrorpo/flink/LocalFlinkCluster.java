@@ -68,6 +68,37 @@ final class LocalFlinkCluster implements AutoCloseable {
     }
   }
 
+  /**
+   * The job classloaders (Flink's {@code ChildFirstClassLoader}s) still loaded in a TaskManager's JVM after two
+   * full garbage collections a second apart, as the JDK's jcmd reports them. Two: a classloader that nothing
+   * holds any more may still be registered with a {@code Cleaner}, whose thread must run before a collection
+   * can unload it.
+   */
+  int jobClassloaders(long process) throws InterruptedException {
+    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+    jcmd(jcmd, String.valueOf(process), "GC.run");
+    Thread.sleep(1000);
+    jcmd(jcmd, String.valueOf(process), "GC.run");
+    return (int) jcmd(jcmd, String.valueOf(process), "VM.classloader_stats").lines()
+        .filter(line -> line.endsWith("org.apache.flink.util.ChildFirstClassLoader")).count();
+  }
+
+  private static String jcmd(String... command) {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String output = new String(process.getInputStream().readAllBytes());
+      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+      }
+      return output;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Kills TaskManager {@code n} (1, 2, ...) with SIGKILL: no goodbye to the JobManager. */
   void killTaskManager(int n) throws IOException, InterruptedException {
     String pid = Files.readString(directory.resolve("taskmanager-" + n + ".pid")).trim();

@@ -11,7 +11,10 @@ import dev.mirrorpo.pipelines.DatasetPipeline;
 import dev.mirrorpo.pipelines.FlinkSessionCluster;
 import dev.mirrorpo.pipelines.PreferenceDatasets;
 import dev.mirrorpo.pipelines.SearchPipeline;
+import dev.mirrorpo.pipelines.SweepPipeline;
 import dev.mirrorpo.pipelines.TestDatasets;
+import dev.mirrorpo.pipelines.TestSweeps;
+import dev.mirrorpo.report.SweepReport;
 import dev.mirrorpo.runfiles.Origin;
 import dev.mirrorpo.runfiles.SearchRun;
 import dev.mirrorpo.schemas.CandidateFitness;
@@ -26,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +54,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The pipelines on a real standalone session cluster (scripts/flink-cluster.sh, 2 TaskManagers of one
  * slot each) against the DirectRunner: the same rows for a dataset, then for an ES generation as the
  * cluster's second job (the job that would fail if the native libraries came with each job) and on
- * the embedded {@code [local]} cluster, work items handed to whichever slot is free, and a TaskManager
- * killed mid-job.
+ * the embedded {@code [local]} cluster, work items handed to whichever slot is free, a TaskManager
+ * killed mid-job, a sweep, and finished jobs' classes unloaded.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SessionClusterTest {
@@ -260,6 +264,48 @@ class SessionClusterTest {
         "stopped by the driver, not failed after the restart strategy's attempts");
   }
 
+  @Test
+  @Order(6)
+  void aSweepSubmittedToTheClusterEndsWithTheDirectRunnersSummary() {
+    Path sweepFile = TestSweeps.write(work.resolve("sweep"));
+    List<SweepReport.Cell> direct = sweep(sweepFile, work.resolve("direct-sweep"), "--runner=DirectRunner");
+    List<SweepReport.Cell> clustered = sweep(sweepFile, work.resolve("cluster-sweep"), onTheCluster());
+    assertEquals(TestSweeps.CELLS + 1, clustered.size(), "every cell and the search");
+    assertEquals(direct, clustered, "the night's cells on the cluster");
+  }
+
+  /**
+   * A finished job's classes are unloaded: a TaskManager of a long-lived cluster would otherwise fill its
+   * metaspace after a few dozen jobs (docs/flink.md, "Job classloaders"). Before Parquet's Hadoop layer moved to
+   * the cluster's classpath, every job left its classloader behind; three more jobs then meant three more. Now
+   * they may add one at most: the newest job's, which Flink may still hold.
+   */
+  @Test
+  @Order(7)
+  void threeMoreJobsLeaveNoMoreThanOneMoreJobClassloaderOnATaskManager() throws InterruptedException {
+    Map<Long, Integer> before = jobClassloadersOfRunningTaskManagers();
+    assertEquals(2, before.size(), "running TaskManagers");
+    for (int job = 0; job < 3; job++) {
+      generate(preset, work.resolve("one-more-dataset-" + job), onTheCluster());
+    }
+    Map<Long, Integer> after = jobClassloadersOfRunningTaskManagers();
+    for (Map.Entry<Long, Integer> taskManager : before.entrySet()) {
+      int loaders = after.get(taskManager.getKey());
+      assertTrue(loaders <= taskManager.getValue() + 1, "TaskManager process " + taskManager.getKey() + " held "
+          + taskManager.getValue() + " job classloaders before three more jobs and " + loaders + " after them");
+    }
+  }
+
+  private Map<Long, Integer> jobClassloadersOfRunningTaskManagers() throws InterruptedException {
+    Map<Long, Integer> loaders = new HashMap<>();
+    for (long process : cluster.taskManagerProcesses()) {
+      if (ProcessHandle.of(process).map(ProcessHandle::isAlive).orElse(false)) {
+        loaders.put(process, cluster.jobClassloaders(process));
+      }
+    }
+    return loaders;
+  }
+
   private String awaitRunning(String before) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     while (System.nanoTime() < deadline) {
@@ -304,6 +350,17 @@ class SessionClusterTest {
     options.setMlflowUri("http://127.0.0.1:9"); // no MLflow: the search goes on without it
     SearchPipeline.run(options, new String[0], origin(), new PrintWriter(new StringWriter()));
     return out;
+  }
+
+  /** Runs a night of the sweep file into {@code out} and reads its summary.csv back. */
+  private static List<SweepReport.Cell> sweep(Path sweepFile, Path out, String... beamArgs) {
+    SweepPipeline.Options options = SweepPipeline.options(beamArgs);
+    options.setConfig(sweepFile.toString());
+    options.setOut(out.toString());
+    options.setNight("2026-01-02");
+    options.setMlflowUri("http://127.0.0.1:9");
+    SweepPipeline.Summary night = SweepPipeline.run(options, beamArgs, origin(), new PrintWriter(new StringWriter()));
+    return SweepReport.readCsv(night.night().resolve("summary.csv"));
   }
 
   private static Origin origin() {
