@@ -44,8 +44,9 @@ cpu_seconds() { # PID: user + system CPU seconds of a running process (fields 14
 generation() { # RUN_NAME BEAM_OPTIONS...: two generations of the search, the driver's CPU seconds recorded
   local name=$1
   shift
+  # The generations only: the search's evaluations of its mean would be jobs of their own after them.
   "$root/bin/mirrorpo" evolve --config "$preset" --dataset "$dataset" --out "$work/$name" \
-    --generations 2 --mlflow-uri http://127.0.0.1:9 "$@" >/dev/null 2>"$work/$name.log" &
+    --generations 2 --evaluate=false --mlflow-uri http://127.0.0.1:9 "$@" >/dev/null 2>"$work/$name.log" &
   local driver=$! cpu=0
   while kill -0 "$driver" 2>/dev/null; do
     cpu=$(cpu_seconds "$driver" 2>/dev/null || echo "$cpu")
@@ -83,7 +84,18 @@ print(max(json.load(open(sys.argv[1]))["jobs"], key=lambda j: j["start-time"])["
   vertex=$(python3 -c 'import json, sys
 print(next(v["id"] for v in json.load(open(sys.argv[1]))["vertices"] if "TrainAndEvaluateBatches" in v["name"]))' \
     "$work/$name.job.json")
-  curl -sf "http://127.0.0.1:$rest/jobs/$job/vertices/$vertex/taskmanagers" >"$work/$name.batches.json"
+  # The REST API serves metrics from a store it refreshes every few seconds: wait until the rows add up to the
+  # generation's candidates (30 s at most), or a TaskManager's last batch may still read as 0.
+  local waited=0
+  until curl -sf "http://127.0.0.1:$rest/jobs/$job/vertices/$vertex/taskmanagers" >"$work/$name.batches.json" &&
+      python3 -c 'import glob, json, sys
+rows = sum(tm["metrics"]["write-records"] for tm in json.load(open(sys.argv[1]))["taskmanagers"])
+summaries = sorted(glob.glob(sys.argv[2] + "/generations/*/summary.json"))
+sys.exit(rows != json.load(open(summaries[-1]))["candidates"])' "$work/$name.batches.json" "$work/$name" ||
+      [ $waited -ge 30 ]; do
+    sleep 1
+    waited=$((waited + 1))
+  done
   "$root/scripts/flink-cluster.sh" down "$cluster" >/dev/null
 }
 
