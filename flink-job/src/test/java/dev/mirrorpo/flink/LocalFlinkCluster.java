@@ -75,27 +75,23 @@ final class LocalFlinkCluster implements AutoCloseable {
    * can unload it.
    */
   int jobClassloaders(long process) throws InterruptedException {
-    String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
-    jcmd(jcmd, String.valueOf(process), "GC.run");
+    jcmd(process, "GC.run");
     Thread.sleep(1000);
-    jcmd(jcmd, String.valueOf(process), "GC.run");
-    return (int) jcmd(jcmd, String.valueOf(process), "VM.classloader_stats").lines()
+    jcmd(process, "GC.run");
+    return (int) jcmd(process, "VM.classloader_stats").lines()
         .filter(line -> line.endsWith("org.apache.flink.util.ChildFirstClassLoader")).count();
   }
 
-  private static String jcmd(String... command) {
+  /** The JDK's jcmd on a JVM of this cluster: its output. */
+  private String jcmd(long process, String command) {
+    Path output = directory.resolveSibling("jcmd.out");
+    ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+        String.valueOf(process), command).redirectErrorStream(true).redirectOutput(output.toFile());
+    ServiceScripts.run(builder, 60, () -> "jcmd " + process + " " + command + " failed: " + read(output));
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes());
-      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
-      }
-      return output;
+      return Files.readString(output);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 
