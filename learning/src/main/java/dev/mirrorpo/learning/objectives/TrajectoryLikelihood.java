@@ -3,12 +3,11 @@ package dev.mirrorpo.learning.objectives;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
-import dev.mirrorpo.learning.nn.GradientTape;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
 import java.util.Arrays;
 
 /**
- * The log-likelihood of whole trajectories under a {@link GaussianPolicy}, as a probability
+ * The log-likelihood of whole trajectories under a Gaussian policy, as a probability
  * (docs/objectives.md): a Gaussian density is no probability and can exceed 1, so each action dimension gets
  * the Gaussian mass of the box [a − h, a + h] around it, log P_d = log(Φ(u) − Φ(l)) with
  * u, l = (a ± h − μ)/σ. A step's log-likelihood is the sum over dimensions, a trajectory's
@@ -18,12 +17,12 @@ import java.util.Arrays;
  * their lengths alongside. Preference datasets mix 20-step falls and 1000-step runs, so padding to
  * the longest would mostly compute masked zeros.
  *
- * <p>The policy's action means come from autograd; log P and its derivatives with respect to μ and
- * log σ are computed in Java ({@link BoxMass}), and the sums s enter autograd as leaves, so the objective
- * stays differentiable in DJL on the [N] arrays. After the loss's backward pass has reached them,
- * {@link Evaluation#backpropagate} applies the chain rule, ∂L/∂μ = Σ ∂L/∂s · ∂s/∂μ, and carries it
- * through the policy's network. The arrays it creates belong to the managers of its inputs: call it
- * inside an {@code NDScope}.
+ * <p>log P and its derivatives with respect to the policy's outputs μ and log σ are computed in Java
+ * ({@link BoxMass}) from the outputs' values, and the sums s enter autograd as leaves, so the objective stays
+ * differentiable in DJL on the [N] arrays. After the loss's backward pass has reached them,
+ * {@link Evaluation#outputGradients} applies the chain rule, ∂L/∂μ = Σ ∂L/∂s · ∂s/∂μ, for whoever carries it on
+ * through the network (the trainer's {@link dev.mirrorpo.learning.nn.MlpKernel}, or autograd). Call it inside an
+ * {@code NDScope}.
  */
 public final class TrajectoryLikelihood {
   /** docs/objectives.md: h = 0.1 in action units (actions live in [−1, 1]). */
@@ -58,44 +57,46 @@ public final class TrajectoryLikelihood {
   }
 
   /**
+   * The log-likelihoods of packed trajectories under one policy, whose forward pass runs through DJL as when it
+   * plays (figures and checks; the trainer runs its own, {@link dev.mirrorpo.learning.nn.MlpKernel}).
+   *
    * @param normalizedObservations [Σ lengths, obs], the trajectories' rows one after the other
-   * @param actions raw (unclipped) actions in the same order, row-major [Σ lengths, act]
-   * @param lengths |τ| of each trajectory, each at least 1
    */
   public Evaluation of(GaussianPolicy policy, NDArray normalizedObservations, float[] actions, int[] lengths) {
-    long actionSize = policy.architecture().actionSize();
-    if (normalizedObservations.getShape().get(0) * actionSize != actions.length) {
-      throw new IllegalArgumentException(normalizedObservations.getShape().get(0) + " observation rows but "
-          + actions.length / actionSize + " action rows");
+    try (NDArray means = policy.mean(normalizedObservations)) {
+      return of(means.toFloatArray(), policy.logStd().toFloatArray(), 1, false, actions, lengths,
+          normalizedObservations.getManager());
     }
-    return ofActionMeans(policy.mean(normalizedObservations), policy.logStd(), actions, lengths);
   }
 
   /**
-   * The same from the policy's outputs, for one policy or a population of K stacked along a leading axis:
-   * action means [Σ lengths, act] or [K, Σ lengths, act], log σ [1, act] or [K, 1, act] → sums and means
-   * [N] or [K, N].
+   * The log-likelihoods of packed trajectories under K ≥ 1 policies, from their outputs.
+   *
+   * @param actionMeans the policies' action means, [K, Σ lengths, act] row-major
+   * @param logStds their log σ, [K, act]
+   * @param actions raw (unclipped) actions, row-major [Σ lengths, act]
+   * @param lengths |τ| of each trajectory, each at least 1
+   * @param population whether the sums and means are [K, N] (a population, even of one) or [N] (one policy)
+   * @param manager owns the arrays made
    */
-  public Evaluation ofActionMeans(NDArray actionMeans, NDArray logStd, float[] actions, int[] lengths) {
+  public Evaluation of(float[] actionMeans, float[] logStds, int members, boolean population, float[] actions,
+      int[] lengths, NDManager manager) {
     long rowCount = Arrays.stream(lengths).asLongStream().sum();
     if (lengths.length == 0 || Arrays.stream(lengths).anyMatch(length -> length < 1)) {
       throw new IllegalArgumentException(
           "every trajectory needs at least one step, lengths " + Arrays.toString(lengths));
     }
-    Shape meanShape = actionMeans.getShape();
-    boolean population = meanShape.dimension() == 3;
-    int members = population ? (int) meanShape.get(0) : 1;
-    int rows = (int) meanShape.get(meanShape.dimension() - 2);
-    int act = (int) meanShape.get(meanShape.dimension() - 1);
-    if (rows != rowCount || actions.length != rowCount * act) {
+    int act = logStds.length / members;
+    if (logStds.length != members * act || actions.length != rowCount * act
+        || actionMeans.length != members * rowCount * act) {
       throw new IllegalArgumentException("trajectories of lengths summing to " + rowCount + " but "
-          + rows + " rows of action means and " + actions.length / act + " of actions");
+          + actions.length / act + " rows of actions and " + actionMeans.length / act + " of action means for "
+          + members + " policies of " + act + " action dimensions");
     }
+    int rows = (int) rowCount;
     int trajectories = lengths.length;
-    float[] means = actionMeans.toFloatArray();
-    float[] logStds = logStd.toFloatArray();
     float[] sums = new float[members * trajectories];
-    double[] byMean = new double[means.length];
+    double[] byMean = new double[actionMeans.length];
     double[] byLogStd = new double[members * trajectories * act];
     double[] inverseStd = new double[act];
     double[] halfWidthOverStd = new double[act];
@@ -115,7 +116,7 @@ public final class TrajectoryLikelihood {
         for (int end = row + lengths[i]; row < end; row++) {
           for (int d = 0; d < act; d++) {
             int element = (k * rows + row) * act + d;
-            sum += BoxMass.logMass(actions[row * act + d], means[element], inverseStd[d], halfWidthOverStd[d],
+            sum += BoxMass.logMass(actions[row * act + d], actionMeans[element], inverseStd[d], halfWidthOverStd[d],
                 logTwoHalfWidthOverStd[d], derivatives);
             byMean[element] = derivatives[0];
             byLogStd[trajectory + d] += derivatives[1];
@@ -124,7 +125,6 @@ public final class TrajectoryLikelihood {
         sums[k * trajectories + i] = (float) sum;
       }
     }
-    NDManager manager = actionMeans.getManager();
     NDArray sumArray = manager.create(sums, population ? new Shape(members, trajectories) : new Shape(trajectories));
     sumArray.setRequiresGradient(true);
     float[] stepsTimesDims = new float[trajectories];
@@ -132,7 +132,7 @@ public final class TrajectoryLikelihood {
       stepsTimesDims[i] = (float) ((long) lengths[i] * act);
     }
     NDArray meanArray = sumArray.div(manager.create(stepsTimesDims));
-    return new Evaluation(new LogLikelihoods(sumArray, meanArray), actionMeans, logStd, lengths, byMean, byLogStd);
+    return new Evaluation(new LogLikelihoods(sumArray, meanArray), act, lengths, byMean, byLogStd);
   }
 
   /**
@@ -141,19 +141,16 @@ public final class TrajectoryLikelihood {
    */
   public static final class Evaluation {
     private final LogLikelihoods logLikelihoods;
-    private final NDArray actionMeans;
-    private final NDArray logStd;
+    private final int act;
     private final int[] lengths;
     /** ∂log P/∂μ of every element of the action means, in their layout. */
     private final double[] byMean;
     /** Σ over each trajectory's steps of ∂log P/∂log σ, [K, N, act]. */
     private final double[] byLogStd;
 
-    private Evaluation(LogLikelihoods logLikelihoods, NDArray actionMeans, NDArray logStd, int[] lengths,
-        double[] byMean, double[] byLogStd) {
+    private Evaluation(LogLikelihoods logLikelihoods, int act, int[] lengths, double[] byMean, double[] byLogStd) {
       this.logLikelihoods = logLikelihoods;
-      this.actionMeans = actionMeans;
-      this.logStd = logStd;
+      this.act = act;
       this.lengths = lengths;
       this.byMean = byMean;
       this.byLogStd = byLogStd;
@@ -164,17 +161,16 @@ public final class TrajectoryLikelihood {
     }
 
     /**
-     * Once a loss has been backpropagated to the sums (on {@code tape}), backpropagates it on to the action
-     * means and log σ, and through them to the policy's parameters.
+     * Once a loss has been backpropagated to the sums, its gradient with respect to the policies' outputs, by the
+     * chain rule ∂L/∂μ = Σ ∂L/∂s · ∂s/∂μ, in the layouts of {@link #of}'s action means and log σ.
      */
-    public void backpropagate(GradientTape tape) {
+    public OutputGradients outputGradients() {
       float[] bySum;
       try (NDArray sumGradient = logLikelihoods.sum().getGradient()) {
         bySum = sumGradient.toFloatArray();
       }
       int trajectories = lengths.length;
       int members = bySum.length / trajectories;
-      int act = (int) logStd.getShape().get(logStd.getShape().dimension() - 1);
       float[] meanGradient = new float[byMean.length];
       float[] logStdGradient = new float[members * act];
       int element = 0;
@@ -193,9 +189,10 @@ public final class TrajectoryLikelihood {
           logStdGradient[k * act + d] = (float) gradient;
         }
       }
-      NDManager manager = actionMeans.getManager();
-      tape.backward(actionMeans, manager.create(meanGradient, actionMeans.getShape()));
-      tape.backward(logStd, manager.create(logStdGradient, logStd.getShape()));
+      return new OutputGradients(meanGradient, logStdGradient);
     }
   }
+
+  /** ∂L/∂μ [K, Σ lengths, act] and ∂L/∂log σ [K, act]. */
+  public record OutputGradients(float[] actionMeans, float[] logStd) {}
 }

@@ -73,6 +73,10 @@ public final class PolicyPopulation implements AutoCloseable {
     return new PolicyPopulation(policy, members);
   }
 
+  public PolicyArchitecture architecture() {
+    return architecture;
+  }
+
   /** K, the number of members. */
   public int size() {
     return size;

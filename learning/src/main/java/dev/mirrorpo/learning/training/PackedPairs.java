@@ -1,23 +1,23 @@
 package dev.mirrorpo.learning.training;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.mirrorpo.learning.objectives.PairBatch;
 import dev.mirrorpo.learning.objectives.TrajectoryLikelihood.LogLikelihoods;
+import java.util.Arrays;
 
 /**
  * The trajectories of some pairs packed for one forward pass: the chosen sides' rows first, then the
  * rejected sides', without padding (see {@link dev.mirrorpo.learning.objectives.TrajectoryLikelihood}).
  *
- * @param actions row-major [Σ lengths, act]; they stay in Java, where the likelihood is computed
+ * @param observations row-major [Σ lengths, obs], as stored in the data (normalised for training)
+ * @param actions row-major [Σ lengths, act]
  * @param lengths |τ| of the 2n trajectories, chosen ones first
  */
-record PackedPairs(NDArray observations, float[] actions, int[] lengths, int[] pairs) {
+record PackedPairs(float[] observations, float[] actions, int[] lengths, int[] pairs) {
 
-  /** Pairs {@code pairs} of {@code data} (observations as stored there), as arrays of {@code manager}. */
-  static PackedPairs of(NDManager manager, PairedTrajectories data, int[] pairs) {
+  /** Pairs {@code pairs} of {@code data}. */
+  static PackedPairs of(PairedTrajectories data, int[] pairs) {
     int n = pairs.length;
     int[] lengths = new int[2 * n];
     PairedTrajectories.Side[] sides = {data.chosen(), data.rejected()};
@@ -42,14 +42,20 @@ record PackedPairs(NDArray observations, float[] actions, int[] lengths, int[] p
         row += length;
       }
     }
-    return new PackedPairs(manager.create(observations, new Shape(rows, obsSize)), actions, lengths, pairs.clone());
+    return new PackedPairs(observations, actions, lengths, pairs.clone());
+  }
+
+  /** Σ lengths, the rows of the observations and actions. */
+  int rows() {
+    return Arrays.stream(lengths).sum();
   }
 
   /**
    * The objective's view of these pairs from the likelihoods of all 2n trajectories ([2n], or [K, 2n]
-   * for a population): the chosen half and the rejected half, with π_ref's likelihoods if given.
+   * for a population): the chosen half and the rejected half, with π_ref's likelihoods if given, in arrays of
+   * {@code manager}.
    */
-  PairBatch batch(LogLikelihoods all, ReferenceLikelihoods reference) {
+  PairBatch batch(NDManager manager, LogLikelihoods all, ReferenceLikelihoods reference) {
     int n = pairs.length;
     int axis = all.sum().getShape().dimension() - 1;
     NDList sums = all.sum().split(new long[] {n}, axis);
@@ -60,7 +66,6 @@ record PackedPairs(NDArray observations, float[] actions, int[] lengths, int[] p
       chosenLengths[k] = lengths[k];
       rejectedLengths[k] = lengths[n + k];
     }
-    NDManager manager = observations.getManager();
     return PairBatch.of(new LogLikelihoods(sums.get(0), means.get(0)), new LogLikelihoods(sums.get(1), means.get(1)),
         manager.create(chosenLengths), manager.create(rejectedLengths),
         reference == null ? null : reference.of(manager, pairs));

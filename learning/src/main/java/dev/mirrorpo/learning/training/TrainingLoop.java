@@ -7,12 +7,14 @@ import dev.mirrorpo.learning.Permutations;
 import dev.mirrorpo.learning.Seeds;
 import dev.mirrorpo.learning.nn.Adam;
 import dev.mirrorpo.learning.nn.GradientTape;
+import dev.mirrorpo.learning.nn.MlpKernel;
 import dev.mirrorpo.learning.objectives.Objective;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.learning.objectives.PairBatch;
 import dev.mirrorpo.learning.objectives.PopulationObjective;
 import dev.mirrorpo.learning.objectives.TrajectoryLikelihood;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
+import dev.mirrorpo.learning.policy.PolicyArchitecture;
 import dev.mirrorpo.learning.policy.PolicyPopulation;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +22,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The inner loop of every offline training (docs/training.md), {@link OfflineTrainer}'s one policy and
@@ -41,106 +45,78 @@ final class TrainingLoop {
   private final TrajectoryLikelihood likelihood;
 
   /**
-   * The K ≥ 1 policies a loop trains: their forward pass and their parameters, flat per member in
-   * {@link GaussianPolicy#parameters()}'s layout. Members share no parameters.
+   * The K ≥ 1 policies a loop trains, exchanged as flat vectors per member in {@link GaussianPolicy#parameters()}'s
+   * layout (the mean network's layers, then log σ), and the network kernel of each member: during a stage the
+   * loop's vectors are the weights, and the policies get them back after every epoch. Members share no parameters.
    */
-  interface Policies {
-    int size();
+  static final class Policies {
+    private final NDManager manager;
+    private final boolean population;
+    private final Supplier<float[][]> values;
+    private final Consumer<float[][]> setValues;
+    private final MlpKernel[] kernels;
 
-    /** The manager that owns the parameters; a minibatch's arrays come from it. */
-    NDManager manager();
-
-    /** [rows, act] for one policy, [K, rows, act] for a population. */
-    NDArray actionMeans(NDArray normalizedObservations);
-
-    /** [1, act] for one policy, [K, 1, act] for a population. */
-    NDArray logStd();
-
-    float[][] values();
-
-    void setValues(float[][] values);
-
-    /** The gradients accumulated since the last call, and resets them. */
-    float[][] takeGradients();
+    private Policies(PolicyArchitecture architecture, int size, NDManager manager, boolean population,
+        Supplier<float[][]> values, Consumer<float[][]> setValues) {
+      this.manager = manager;
+      this.population = population;
+      this.values = values;
+      this.setValues = setValues;
+      this.kernels = new MlpKernel[size];
+      Arrays.setAll(kernels, k -> MlpKernel.of(architecture.layerSizes()));
+    }
 
     static Policies of(GaussianPolicy policy) {
-      return new Policies() {
-        @Override
-        public int size() {
-          return 1;
-        }
-
-        @Override
-        public NDManager manager() {
-          return policy.parameters().manager();
-        }
-
-        @Override
-        public NDArray actionMeans(NDArray normalizedObservations) {
-          return policy.mean(normalizedObservations);
-        }
-
-        @Override
-        public NDArray logStd() {
-          return policy.logStd();
-        }
-
-        @Override
-        public float[][] values() {
-          return new float[][] {policy.parameters().values()};
-        }
-
-        @Override
-        public void setValues(float[][] values) {
-          policy.parameters().setValues(values[0]);
-        }
-
-        @Override
-        public float[][] takeGradients() {
-          return new float[][] {policy.parameters().takeGradients()};
-        }
-      };
+      return new Policies(policy.architecture(), 1, policy.parameters().manager(), false,
+          () -> new float[][] {policy.parameters().values()}, values -> policy.parameters().setValues(values[0]));
     }
 
     static Policies of(PolicyPopulation population) {
-      return new Policies() {
-        @Override
-        public int size() {
-          return population.size();
-        }
+      return new Policies(population.architecture(), population.size(), population.manager(), true, () -> {
+        float[][] values = new float[population.size()][];
+        Arrays.setAll(values, population::memberValues);
+        return values;
+      }, population::setMemberValues);
+    }
 
-        @Override
-        public NDManager manager() {
-          return population.manager();
-        }
+    int size() {
+      return kernels.length;
+    }
 
-        @Override
-        public NDArray actionMeans(NDArray normalizedObservations) {
-          return population.actionMeans(normalizedObservations);
-        }
+    /** The manager that owns the parameters; a minibatch's arrays come from it. */
+    NDManager manager() {
+      return manager;
+    }
 
-        @Override
-        public NDArray logStd() {
-          return population.logStd();
-        }
+    /** Whether the likelihoods are [K, N] (a population, even of one) or [N] (one policy). */
+    boolean population() {
+      return population;
+    }
 
-        @Override
-        public float[][] values() {
-          float[][] values = new float[population.size()][];
-          Arrays.setAll(values, population::memberValues);
-          return values;
-        }
+    float[][] values() {
+      return values.get();
+    }
 
-        @Override
-        public void setValues(float[][] values) {
-          population.setMemberValues(values);
-        }
+    void setValues(float[][] memberValues) {
+      setValues.accept(memberValues);
+    }
 
-        @Override
-        public float[][] takeGradients() {
-          return population.takeMemberGradients();
-        }
-      };
+    /** The number of the mean network's parameters, which come first in a member's vector; log σ follows. */
+    int networkParameters() {
+      return kernels[0].parameterCount();
+    }
+
+    /** Member k's action means [rows, act] under its parameters {@code theta}; its kernel keeps the pass. */
+    float[] actionMeans(int k, float[] theta, float[] normalizedObservations, int rows) {
+      return kernels[k].forward(theta, normalizedObservations, rows);
+    }
+
+    /** Member k's gradient from the loss's gradient with respect to its last pass's action means and log σ. */
+    float[] gradient(int k, float[] actionMeanGradient, float[] logStdGradient, int memberLength) {
+      float[] gradient = new float[memberLength];
+      kernels[k].backward(actionMeanGradient, gradient);
+      System.arraycopy(logStdGradient, 0, gradient, networkParameters(), logStdGradient.length);
+      return gradient;
     }
   }
 
@@ -230,7 +206,7 @@ final class TrainingLoop {
       members.startEpoch();
       for (int first = 0; first < pairs && members.anyTraining(); first += config.minibatchPairs()) {
         int[] batch = Arrays.copyOfRange(order, first, Math.min(pairs, first + config.minibatchPairs()));
-        Gradients step = gradients(stage, epochObjective, batch);
+        Gradients step = gradients(stage, epochObjective, batch, theta);
         for (int k = 0; k < theta.length; k++) {
           if (!members.training(k)) {
             continue;
@@ -248,8 +224,8 @@ final class TrainingLoop {
           adams[k].step(theta[k], step.gradients()[k], config.learningRate());
           listener.stepDone(k, members.stepDone(k, loss), loss);
         }
-        policies.setValues(theta);
       }
+      policies.setValues(theta);
       if (members.anyTraining()) {
         listener.epochDone(epoch + 1, config.epochs(), members.endEpoch());
       }
@@ -268,24 +244,38 @@ final class TrainingLoop {
   }
 
   /**
-   * Each member's loss on {@code pairs} and its gradient: the likelihoods of both sides of every pair under every
-   * member come from one forward pass, and one backward pass of the losses' sum gives each member its own gradient
-   * (members share no parameters). A member whose loss is not finite gets a gradient that is not finite.
+   * Each member's loss on {@code pairs} and its gradient: the network kernels give every member's action means on
+   * both sides of every pair, the likelihoods and the objective make one autograd graph, whose backward pass gives
+   * each member's loss its gradient with respect to the likelihoods, and the chain rule carries it on to the
+   * means and log σ ({@link TrajectoryLikelihood.Evaluation#outputGradients}) and through each member's network.
+   * A member whose loss is not finite gets a gradient that is not finite.
    *
    * @param objective the stage's objective for the epoch at hand (temporal objectives change with it)
+   * @param theta every member's parameters
    */
-  Gradients gradients(Stage stage, PopulationObjective objective, int[] pairs) {
+  Gradients gradients(Stage stage, PopulationObjective objective, int[] pairs, float[][] theta) {
     Policies policies = stage.policies();
+    PackedPairs packed = PackedPairs.of(stage.data(), pairs);
     float[] losses;
+    TrajectoryLikelihood.OutputGradients outputs;
     try (NDScope scope = new NDScope(); GradientTape tape = GradientTape.record()) {
-      PackedPairs packed = PackedPairs.of(policies.manager(), stage.data(), pairs);
-      TrajectoryLikelihood.Evaluation likelihoods = evaluate(policies, packed);
-      NDArray memberLosses = objective.losses(packed.batch(likelihoods.logLikelihoods(), stage.reference()));
+      TrajectoryLikelihood.Evaluation likelihoods = evaluate(policies, theta, packed);
+      NDArray memberLosses = objective.losses(
+          packed.batch(policies.manager(), likelihoods.logLikelihoods(), stage.reference()));
       losses = memberLosses.toFloatArray();
       tape.backward(memberLosses.sum());
-      likelihoods.backpropagate(tape);
+      outputs = likelihoods.outputGradients();
     }
-    return new Gradients(losses, policies.takeGradients());
+    int members = theta.length;
+    int meansPerMember = outputs.actionMeans().length / members;
+    int act = outputs.logStd().length / members;
+    float[][] gradients = new float[members][];
+    for (int k = 0; k < members; k++) {
+      gradients[k] = policies.gradient(k,
+          Arrays.copyOfRange(outputs.actionMeans(), k * meansPerMember, (k + 1) * meansPerMember),
+          Arrays.copyOfRange(outputs.logStd(), k * act, (k + 1) * act), theta[k].length);
+    }
+    return new Gradients(losses, gradients);
   }
 
   /**
@@ -293,13 +283,25 @@ final class TrainingLoop {
    * π_ref); call it inside an {@code NDScope}.
    */
   PairBatch pairBatch(GaussianPolicy policy, PairedTrajectories normalizedData, int[] pairs) {
-    PackedPairs packed = PackedPairs.of(policy.parameters().manager(), normalizedData, pairs);
-    return packed.batch(evaluate(Policies.of(policy), packed).logLikelihoods(), null);
+    Policies policies = Policies.of(policy);
+    PackedPairs packed = PackedPairs.of(normalizedData, pairs);
+    return packed.batch(policies.manager(), evaluate(policies, policies.values(), packed).logLikelihoods(), null);
   }
 
-  private TrajectoryLikelihood.Evaluation evaluate(Policies policies, PackedPairs packed) {
-    return likelihood.ofActionMeans(policies.actionMeans(packed.observations()), policies.logStd(),
-        packed.actions(), packed.lengths());
+  /** Every member's likelihoods of the packed trajectories, from its kernel's forward pass. */
+  private TrajectoryLikelihood.Evaluation evaluate(Policies policies, float[][] theta, PackedPairs packed) {
+    int members = theta.length;
+    int rows = packed.rows();
+    int act = packed.actions().length / rows;
+    float[] means = new float[members * rows * act];
+    float[] logStds = new float[members * act];
+    for (int k = 0; k < members; k++) {
+      float[] memberMeans = policies.actionMeans(k, theta[k], packed.observations(), rows);
+      System.arraycopy(memberMeans, 0, means, k * rows * act, rows * act);
+      System.arraycopy(theta[k], policies.networkParameters(), logStds, k * act, act);
+    }
+    return likelihood.of(means, logStds, members, policies.population(), packed.actions(), packed.lengths(),
+        policies.manager());
   }
 
   /** π_ref's likelihoods of every pair, computed once when SFT ends: π_ref never changes after. */

@@ -13,6 +13,7 @@ import dev.mirrorpo.learning.nn.GradientTape;
 import dev.mirrorpo.learning.objectives.Objective;
 import dev.mirrorpo.learning.objectives.Objectives;
 import dev.mirrorpo.learning.objectives.PairBatch;
+import dev.mirrorpo.learning.objectives.AutogradNetwork;
 import dev.mirrorpo.learning.objectives.TrajectoryLikelihood;
 import dev.mirrorpo.learning.policy.GaussianPolicy;
 import dev.mirrorpo.learning.training.PairedTrajectories;
@@ -310,11 +311,11 @@ class MpoEquivalenceTest {
     try (GradientTape tape = GradientTape.record()) {
       TrajectoryLikelihood likelihood = new TrajectoryLikelihood();
       PairedTrajectories.Side[] sides = {data.chosen(), data.rejected()};
-      TrajectoryLikelihood.Evaluation[] evaluations = new TrajectoryLikelihood.Evaluation[2];
+      AutogradNetwork[] evaluations = new AutogradNetwork[2];
       TrajectoryLikelihood.LogLikelihoods[] ll = new TrajectoryLikelihood.LogLikelihoods[2];
       for (int s = 0; s < 2; s++) {
         int rows = sides[s].steps();
-        evaluations[s] = likelihood.of(policy,
+        evaluations[s] = AutogradNetwork.of(likelihood, policy,
             manager.create(policy.normalizer().normalize(sides[s].observations()), new Shape(rows, obs)),
             sides[s].actions(), sides[s].lengths());
         ll[s] = evaluations[s].logLikelihoods();
@@ -324,7 +325,7 @@ class MpoEquivalenceTest {
       PairBatch batch = PairBatch.of(ll[0], ll[1], manager.create(lengths(data.chosen())),
           manager.create(lengths(data.rejected())), objective.needsReference() ? reference : null);
       tape.backward(objective.loss(batch));
-      for (TrajectoryLikelihood.Evaluation evaluation : evaluations) {
+      for (AutogradNetwork evaluation : evaluations) {
         evaluation.backpropagate(tape);
       }
     }

@@ -113,7 +113,7 @@ class RealTrajectoriesTest {
       float[] logOdds;
       float loss;
       try (GradientTape tape = GradientTape.record()) {
-        TrajectoryLikelihood.Evaluation likelihoods = new TrajectoryLikelihood().of(policy, x, actions, lengths);
+        AutogradNetwork likelihoods = AutogradNetwork.of(new TrajectoryLikelihood(), policy, x, actions, lengths);
         TrajectoryLikelihood.LogLikelihoods all = likelihoods.logLikelihoods();
         means = all.mean().toFloatArray();
         logOdds = Orpo.logOdds(all.mean()).toFloatArray();

@@ -226,7 +226,7 @@ class TrajectoryLikelihoodTest {
       TrajectoryLikelihood.LogLikelihoods result;
       float[] likelihoods;
       try (GradientTape tape = GradientTape.record()) {
-        TrajectoryLikelihood.Evaluation evaluation = likelihood.of(policy,
+        AutogradNetwork evaluation = AutogradNetwork.of(likelihood, policy,
             manager.create(observations, new Shape(rows, obs)), actions, lengths);
         result = evaluation.logLikelihoods();
         likelihoods = result.likelihood().toFloatArray();

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.mirrorpo.learning.HopperPairs;
@@ -28,8 +29,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The trainers' gradients, whose likelihood part is written by hand (BoxMass, TrajectoryLikelihood), against
- * autograd through the float32 formula they replaced and against finite differences of the loss, on real
+ * The trainers' gradients, whose likelihood part is written by hand (BoxMass, TrajectoryLikelihood) and whose
+ * network part is the network kernel's (MlpKernel), against autograd through DJL's network and the float32 formula
+ * they replaced and against finite differences of the loss, on real
  * Hopper pairs, for every objective family: one-step (ORPO), two-step (DPO), MPO, temporal MPO and two-step
  * MPO, one policy at a time and population-batched.
  */
@@ -114,7 +116,7 @@ class LikelihoodGradientTest {
       Objective objective = family.getValue().forEpoch(EPOCH, CONFIG.epochs());
       TrainingLoop.Stage stage = new TrainingLoop.Stage(TrainingLoop.Policies.of(policy), normalized,
           TrainingLoop.one(objective), objective.needsReference() ? references : null, 0, CONFIG.epochs(), 1);
-      TrainingLoop.Gradients step = loop.gradients(stage, stage.objective(), BATCH);
+      TrainingLoop.Gradients step = loop.gradients(stage, stage.objective(), BATCH, stage.policies().values());
       float[] byHand = step.gradients()[0];
       float[] byAutograd = autogradGradient(objective, normalized, stage.reference());
       assertClose(byAutograd, byHand, family.getKey());
@@ -141,13 +143,14 @@ class LikelihoodGradientTest {
       PopulationObjective objective = MpoPopulation.of(candidates(config, 4, 3)).forEpoch(5, CONFIG.epochs());
       ReferenceLikelihoods referenceOrNull = objective.needsReference() ? references : null;
       try (PolicyPopulation population = PolicyPopulation.replicate(policy, objective.size())) {
-        float[][] byHand = loop.gradients(new TrainingLoop.Stage(TrainingLoop.Policies.of(population), normalized,
-            objective, referenceOrNull, 0, CONFIG.epochs(), 1), objective, BATCH).gradients();
+        TrainingLoop.Policies policies = TrainingLoop.Policies.of(population);
+        float[][] byHand = loop.gradients(new TrainingLoop.Stage(policies, normalized, objective, referenceOrNull, 0,
+            CONFIG.epochs(), 1), objective, BATCH, policies.values()).gradients();
         try (NDScope scope = new NDScope(); GradientTape tape = GradientTape.record()) {
-          PackedPairs packed = PackedPairs.of(population.manager(), normalized, BATCH);
-          LogLikelihoods likelihoods = AutogradLikelihood.of(population.actionMeans(packed.observations()),
-              population.logStd(), actions(packed), packed.lengths(), CONFIG.boxHalfWidth());
-          tape.backward(objective.losses(packed.batch(likelihoods, referenceOrNull)).sum());
+          PackedPairs packed = PackedPairs.of(normalized, BATCH);
+          LogLikelihoods likelihoods = AutogradLikelihood.of(population.actionMeans(observations(packed,
+              population.manager())), population.logStd(), actions(packed, population.manager()), packed.lengths(), CONFIG.boxHalfWidth());
+          tape.backward(objective.losses(packed.batch(population.manager(), likelihoods, referenceOrNull)).sum());
         }
         float[][] byAutograd = population.takeMemberGradients();
         for (int k = 0; k < objective.size(); k++) {
@@ -157,20 +160,24 @@ class LikelihoodGradientTest {
     }
   }
 
-  private static NDArray actions(PackedPairs packed) {
-    long act = HopperPairs.HOPPER.actionSize();
-    return packed.observations().getManager().create(packed.actions(),
-        new Shape(packed.actions().length / act, act));
+  private static NDArray observations(PackedPairs packed, NDManager manager) {
+    return manager.create(packed.observations(),
+        new Shape(packed.rows(), HopperPairs.HOPPER.observationSize()));
+  }
+
+  private static NDArray actions(PackedPairs packed, NDManager manager) {
+    return manager.create(packed.actions(),
+        new Shape(packed.rows(), HopperPairs.HOPPER.actionSize()));
   }
 
   /** The same loss through the float32 formula differentiated by autograd. */
   private static float[] autogradGradient(Objective objective, PairedTrajectories normalized,
       ReferenceLikelihoods referenceOrNull) {
     try (NDScope scope = new NDScope(); GradientTape tape = GradientTape.record()) {
-      PackedPairs packed = PackedPairs.of(policy.parameters().manager(), normalized, BATCH);
-      LogLikelihoods likelihoods = AutogradLikelihood.of(policy.mean(packed.observations()), policy.logStd(),
-          actions(packed), packed.lengths(), CONFIG.boxHalfWidth());
-      tape.backward(objective.loss(packed.batch(likelihoods, referenceOrNull)));
+      PackedPairs packed = PackedPairs.of(normalized, BATCH);
+      LogLikelihoods likelihoods = AutogradLikelihood.of(policy.mean(observations(packed, policy.parameters().manager())),
+          policy.logStd(), actions(packed, policy.parameters().manager()), packed.lengths(), CONFIG.boxHalfWidth());
+      tape.backward(objective.loss(packed.batch(policy.parameters().manager(), likelihoods, referenceOrNull)));
     }
     return policy.parameters().takeGradients();
   }
@@ -217,7 +224,6 @@ class LikelihoodGradientTest {
   }
 
   private static double loss(TrainingLoop loop, TrainingLoop.Stage stage, float[] values) {
-    policy.parameters().setValues(values);
-    return loop.gradients(stage, stage.objective(), BATCH).losses()[0];
+    return loop.gradients(stage, stage.objective(), BATCH, new float[][] {values}).losses()[0];
   }
 }
