@@ -2,6 +2,7 @@ package dev.mirrorpo.learning.mpo;
 
 import dev.mirrorpo.learning.mpo.MpoLayout.Part;
 import dev.mirrorpo.learning.mpo.MpoLayout.Slice;
+import dev.mirrorpo.learning.objectives.LogSpace;
 import java.util.Arrays;
 
 /**
@@ -189,8 +190,8 @@ public final class MonotoneFunction {
       slope = skipCoefficient;
     } else {
       // logit x = log x − log(1 − x); d log(1 − x)/d log x = −x/(1 − x), zero where log(1 − x) is clamped.
-      double logOneMinus = MpoMath.log1mexp(logX);
-      double odds = logX < MpoMath.LARGEST_NEGATIVE ? StrictMath.exp(logX - logOneMinus) : 0;
+      double logOneMinus = LogSpace.log1mexp(logX);
+      double odds = logX < LogSpace.LARGEST_NEGATIVE ? StrictMath.exp(logX - logOneMinus) : 0;
       value = skipCoefficient * (logX - logOneMinus);
       slope = skipCoefficient * (1 + odds);
     }

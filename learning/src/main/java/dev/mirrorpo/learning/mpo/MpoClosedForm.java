@@ -4,6 +4,7 @@ import dev.mirrorpo.learning.mpo.MonotoneFunction.Activation;
 import dev.mirrorpo.learning.mpo.MonotoneFunction.Skip;
 import dev.mirrorpo.learning.mpo.MpoLayout.Function;
 import dev.mirrorpo.learning.mpo.MpoLayout.Part;
+import dev.mirrorpo.learning.objectives.LogSpace;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -201,7 +202,7 @@ public final class MpoClosedForm {
 
   private static double basisValue(Term term, Skip skip, double logU) {
     return switch (term) {
-      case SKIP -> skip == Skip.LOG ? logU : logU - MpoMath.log1mexp(logU);
+      case SKIP -> skip == Skip.LOG ? logU : logU - LogSpace.log1mexp(logU);
       case LOG -> logU;
       case IDENTITY -> StrictMath.exp(logU);
     };

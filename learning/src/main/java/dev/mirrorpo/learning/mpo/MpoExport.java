@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.mirrorpo.learning.io.AtomicFiles;
 import dev.mirrorpo.learning.io.FloatCodec;
 import dev.mirrorpo.learning.mpo.MonotoneFunction.Activation;
+import dev.mirrorpo.learning.objectives.LogSpace;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -144,7 +145,7 @@ public final class MpoExport {
     constants.put("activation_formulas", Arrays.stream(Activation.values()).map(a -> a.formula).toList());
     constants.put("relative_floor", MonotoneFunction.RELATIVE_FLOOR);
     constants.put("tiny", MonotoneFunction.TINY);
-    constants.put("largest_negative", MpoMath.LARGEST_NEGATIVE);
+    constants.put("largest_negative", LogSpace.LARGEST_NEGATIVE);
     return constants;
   }
 }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.mirrorpo.learning.objectives.PairBatch;
+import dev.mirrorpo.learning.objectives.Tangent;
 import java.util.function.IntFunction;
 
 /**
@@ -67,16 +68,12 @@ final class MpoSurrogate {
     NDArray surrogate = manager.create(loss, shape);
     if (twoStep) {
       surrogate = surrogate
-          .add(linear(manager, dSw, shape, batch.chosenSum()))
-          .add(linear(manager, dSl, shape, batch.rejectedSum()));
+          .add(Tangent.term(dSw, batch.chosenSum()))
+          .add(Tangent.term(dSl, batch.rejectedSum()));
     }
     return surrogate
-        .add(linear(manager, dAw, shape, batch.chosenMean()))
-        .add(linear(manager, dAl, shape, batch.rejectedMean()));
+        .add(Tangent.term(dAw, batch.chosenMean()))
+        .add(Tangent.term(dAl, batch.rejectedMean()));
   }
 
-  /** slope·(v − stopGradient(v)): zero in value, gradient {@code slope} w.r.t. v. */
-  private static NDArray linear(NDManager manager, float[] slope, Shape shape, NDArray v) {
-    return manager.create(slope, shape).mul(v.sub(v.stopGradient()));
-  }
 }

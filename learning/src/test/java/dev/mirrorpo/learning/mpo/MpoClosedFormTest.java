@@ -1,5 +1,6 @@
 package dev.mirrorpo.learning.mpo;
 
+import dev.mirrorpo.learning.objectives.LogSpace;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -64,7 +65,7 @@ class MpoClosedFormTest {
       // The closed form evaluates to the formula it reports, at both ends of its domain.
       MonotoneFunction f = closed.function(fit.function());
       for (double logU : new double[] {fit.logFrom(), fit.logTo()}) {
-        double logit = logU - MpoMath.log1mexp(logU);
+        double logit = logU - LogSpace.log1mexp(logU);
         double expected = fit.skipCoefficient() * (fit.skip() == MonotoneFunction.Skip.LOG ? logU : logit)
             + fit.logCoefficient() * logU + fit.identityCoefficient() * Math.exp(logU);
         assertEquals(expected, f.valueAtLog(logU), 1e-9 * Math.max(1, Math.abs(expected)), fit.formula());

@@ -44,13 +44,7 @@ class TrajectoryLikelihoodTest {
   }
 
   @Test
-  void log1pAndLog1mexpKeepTheirRelativePrecisionNearZero() {
-    double[] vs = {-0.9, -0.5, -1e-3, -3e-7, 1e-8, 2e-5, 0.1, 3};
-    float[] log1p = apply(LogSpace::log1p, vs);
-    for (int i = 0; i < vs.length; i++) {
-      double v = (float) vs[i];
-      assertEquals(Math.log1p(v), log1p[i], 3e-7 * Math.abs(Math.log1p(v)), "log1p(" + v + ")");
-    }
+  void log1mexpKeepsItsRelativePrecisionNearZeroAndHasItsDerivativeAsGradient() {
     double[] xs = {-1e-20, -1e-7, -1e-3, -0.3, -0.69, -0.7, -2, -20, -80};
     float[] log1mexp = apply(LogSpace::log1mexp, xs);
     for (int i = 0; i < xs.length; i++) {
@@ -59,6 +53,19 @@ class TrajectoryLikelihoodTest {
       assertEquals(expected, log1mexp[i], 3e-7 * Math.abs(expected), "log1mexp(" + x + ")");
     }
     assertEquals(Math.log(1e-30), apply(LogSpace::log1mexp, 0)[0], 1e-4, "x = 0 is clamped, not −∞");
+    float[] at = {-1e-7f, -0.3f, -0.7f, -20f, 0f};
+    float[] gradient;
+    try (GradientTape tape = GradientTape.record()) {
+      NDArray x = manager.create(at);
+      x.setRequiresGradient(true);
+      tape.backward(LogSpace.log1mexp(x).sum());
+      gradient = x.getGradient().toFloatArray();
+    }
+    for (int i = 0; i + 1 < at.length; i++) {
+      double expected = -Math.exp(at[i]) / -Math.expm1(at[i]);
+      assertEquals(expected, gradient[i], 1e-6 * Math.abs(expected), "d/dx log1mexp at " + at[i]);
+    }
+    assertEquals(0f, gradient[at.length - 1], "no gradient where x is clamped");
   }
 
   @Test
