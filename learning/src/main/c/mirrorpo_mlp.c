@@ -125,26 +125,45 @@ AVX2 INLINE __m256 tanh_vector(__m256 x) {
 
 enum epilogue { LINEAR, TANH, TANH_DERIVATIVE };
 
-/*
- * y[r][j0..j0+8·V) for R rows at once: acc = init, then for k: acc = fma(a[r][k], m[k][j], acc); then the
- * epilogue. a is [rows][depth], m is [depth][width] (W for the forward pass, Wᵀ for the input gradient).
- * Full vectors load plainly; the last one of a row (width not a multiple of 8) through its lane mask.
- */
-AVX2 INLINE void dense_tile(const int R, const int V, int depth, int width, const float *a, const float *m,
-                            const float *init, enum epilogue epilogue, const float *h, float *y, int r0, int j0) {
-  __m256 acc[6][2];
-  __m256i mask[2];
+/* A vector of a row: whole (FULL, a compile-time constant where it is inlined) or its first lanes by mask. */
+AVX2 INLINE __m256 load_lanes(const int full, const float *p, __m256i mask) {
+  return full ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, mask);
+}
+
+AVX2 INLINE void store_lanes(const int full, float *p, __m256i mask, __m256 v) {
+  if (full) {
+    _mm256_storeu_ps(p, v);
+  } else {
+    _mm256_maskstore_ps(p, mask, v);
+  }
+}
+
+/* The masks of the V vectors of a tile that starts at column j0 of rows of the given width. */
+AVX2 INLINE void tile_masks(const int V, int width, int j0, __m256i *mask) {
   for (int v = 0; v < V; v++) {
     int lanes = width - j0 - 8 * v;
     mask[v] = lane_mask(lanes > 8 ? 8 : lanes);
   }
+}
+
+/*
+ * y[r0..r0+R)[j0..j0+8·V): acc = init, then for k: acc = fma(a[r][k], m[k][j], acc); then the epilogue. a is
+ * [rows][depth], m is [depth][width] (W for the forward pass, Wᵀ for the input gradient). FULL: every vector of
+ * the tile is whole (otherwise the last ones load and store through their lane masks).
+ */
+AVX2 INLINE void dense_tile(const int R, const int V, const int FULL, int depth, int width, const float *a,
+                            const float *m, const float *init, enum epilogue epilogue, const float *h, float *y,
+                            int r0, int j0) {
+  __m256 acc[6][2];
+  __m256i mask[2];
+  tile_masks(V, width, j0, mask);
   for (int v = 0; v < V; v++) {
-    __m256 start = init ? _mm256_maskload_ps(init + j0 + 8 * v, mask[v]) : _mm256_setzero_ps();
+    __m256 start = init ? load_lanes(FULL, init + j0 + 8 * v, mask[v]) : _mm256_setzero_ps();
     for (int i = 0; i < R; i++) acc[i][v] = start;
   }
   for (int k = 0; k < depth; k++) {
     __m256 mv[2];
-    for (int v = 0; v < V; v++) mv[v] = _mm256_maskload_ps(m + (size_t)k * width + j0 + 8 * v, mask[v]);
+    for (int v = 0; v < V; v++) mv[v] = load_lanes(FULL, m + (size_t)k * width + j0 + 8 * v, mask[v]);
     for (int i = 0; i < R; i++) {
       __m256 ai = _mm256_broadcast_ss(a + (size_t)(r0 + i) * depth + k);
       for (int v = 0; v < V; v++) acc[i][v] = _mm256_fmadd_ps(ai, mv[v], acc[i][v]);
@@ -157,10 +176,27 @@ AVX2 INLINE void dense_tile(const int R, const int V, int depth, int width, cons
       if (epilogue == TANH) {
         out = tanh_vector(out);
       } else if (epilogue == TANH_DERIVATIVE) {
-        __m256 hv = _mm256_maskload_ps(h + at, mask[v]);
+        __m256 hv = load_lanes(FULL, h + at, mask[v]);
         out = _mm256_mul_ps(out, _mm256_fnmadd_ps(hv, hv, _mm256_set1_ps(1.0f)));
       }
-      _mm256_maskstore_ps(y + at, mask[v], out);
+      store_lanes(FULL, y + at, mask[v], out);
+    }
+  }
+}
+
+/* Rows r0..r0+R) of y, every column: R rows of a stay in L1 while the tiles sweep the columns (m stays there too). */
+AVX2 INLINE void dense_rows(const int R, int depth, int width, const float *a, const float *m, const float *init,
+                            enum epilogue epilogue, const float *h, float *y, int r0) {
+  for (int j0 = 0; j0 < width; j0 += 16) {
+    int left = width - j0;
+    if (left >= 16) {
+      dense_tile(R, 2, 1, depth, width, a, m, init, epilogue, h, y, r0, j0);
+    } else if (left > 8) {
+      dense_tile(R, 2, 0, depth, width, a, m, init, epilogue, h, y, r0, j0);
+    } else if (left == 8) {
+      dense_tile(R, 1, 1, depth, width, a, m, init, epilogue, h, y, r0, j0);
+    } else {
+      dense_tile(R, 1, 0, depth, width, a, m, init, epilogue, h, y, r0, j0);
     }
   }
 }
@@ -168,77 +204,83 @@ AVX2 INLINE void dense_tile(const int R, const int V, int depth, int width, cons
 /* y = epilogue(init + a·m) over all rows and columns, in tiles of 6 rows × 16 columns. */
 AVX2 static void dense_avx2(int rows, int depth, int width, const float *a, const float *m, const float *init,
                             enum epilogue epilogue, const float *h, float *y) {
-  for (int j0 = 0; j0 < width; j0 += 16) {
-    int two = width - j0 > 8;
-    int r0 = 0;
-    for (; r0 + 6 <= rows; r0 += 6) {
-      if (two) {
-        dense_tile(6, 2, depth, width, a, m, init, epilogue, h, y, r0, j0);
-      } else {
-        dense_tile(6, 1, depth, width, a, m, init, epilogue, h, y, r0, j0);
-      }
-    }
-    for (; r0 < rows; r0++) {
-      if (two) {
-        dense_tile(1, 2, depth, width, a, m, init, epilogue, h, y, r0, j0);
-      } else {
-        dense_tile(1, 1, depth, width, a, m, init, epilogue, h, y, r0, j0);
-      }
-    }
-  }
+  int r0 = 0;
+  for (; r0 + 6 <= rows; r0 += 6) dense_rows(6, depth, width, a, m, init, epilogue, h, y, r0);
+  for (; r0 < rows; r0++) dense_rows(1, depth, width, a, m, init, epilogue, h, y, r0);
 }
 
 /*
- * G[k0..k0+K)[j0..j0+8·V) = Σ_r x[r][k]·dz[r][j], the sum over r in order in each lane.
+ * Rows r0..r1) of G[k0..k0+K)[j0..j0+8·V) = Σ_r x[r][k]·dz[r][j], in order in each lane, continuing the sums that
+ * G holds (FIRST: starting them at 0). A float32 sum stored in G and loaded back is the same float32, so the
+ * blocks of rows change no bit.
  */
-AVX2 INLINE void weight_gradient_tile(const int K, const int V, int rows, int in, int out, const float *x,
-                                      const float *dz, float *gw, int k0, int j0) {
+AVX2 INLINE void weight_gradient_tile(const int K, const int V, const int FULL, int first, int r0, int r1, int in,
+                                      int out, const float *x, const float *dz, float *gw, int k0, int j0) {
   __m256 acc[6][2];
   __m256i mask[2];
-  for (int v = 0; v < V; v++) {
-    int lanes = out - j0 - 8 * v;
-    mask[v] = lane_mask(lanes > 8 ? 8 : lanes);
-    for (int i = 0; i < K; i++) acc[i][v] = _mm256_setzero_ps();
+  tile_masks(V, out, j0, mask);
+  for (int i = 0; i < K; i++) {
+    for (int v = 0; v < V; v++) {
+      acc[i][v] = first ? _mm256_setzero_ps() : load_lanes(FULL, gw + (size_t)(k0 + i) * out + j0 + 8 * v, mask[v]);
+    }
   }
-  for (int r = 0; r < rows; r++) {
+  for (int r = r0; r < r1; r++) {
     __m256 dv[2];
-    for (int v = 0; v < V; v++) dv[v] = _mm256_maskload_ps(dz + (size_t)r * out + j0 + 8 * v, mask[v]);
+    for (int v = 0; v < V; v++) dv[v] = load_lanes(FULL, dz + (size_t)r * out + j0 + 8 * v, mask[v]);
     for (int i = 0; i < K; i++) {
       __m256 xi = _mm256_broadcast_ss(x + (size_t)r * in + k0 + i);
       for (int v = 0; v < V; v++) acc[i][v] = _mm256_fmadd_ps(xi, dv[v], acc[i][v]);
     }
   }
   for (int i = 0; i < K; i++) {
-    for (int v = 0; v < V; v++) _mm256_maskstore_ps(gw + (size_t)(k0 + i) * out + j0 + 8 * v, mask[v], acc[i][v]);
+    for (int v = 0; v < V; v++) store_lanes(FULL, gw + (size_t)(k0 + i) * out + j0 + 8 * v, mask[v], acc[i][v]);
   }
 }
 
+/* Every k of G for the columns j0..j0+8·V), rows r0..r1). */
+AVX2 INLINE void weight_gradient_columns(const int V, const int FULL, int first, int r0, int r1, int in, int out,
+                                         const float *x, const float *dz, float *gw, int j0) {
+  int k0 = 0;
+  for (; k0 + 6 <= in; k0 += 6) weight_gradient_tile(6, V, FULL, first, r0, r1, in, out, x, dz, gw, k0, j0);
+  for (; k0 < in; k0++) weight_gradient_tile(1, V, FULL, first, r0, r1, in, out, x, dz, gw, k0, j0);
+}
+
+/* Rows per block of the weight gradient: a block of x and dz stays in L1 while the tiles sweep G. */
+#define GRADIENT_ROW_BLOCK 48
+
 AVX2 static void parameter_gradient_avx2(layer_t layer, int rows, const float *x, const float *dz, float *gw,
                                          float *gb) {
-  for (int j0 = 0; j0 < layer.out; j0 += 16) {
-    int two = layer.out - j0 > 8;
-    int k0 = 0;
-    for (; k0 + 6 <= layer.in; k0 += 6) {
-      if (two) {
-        weight_gradient_tile(6, 2, rows, layer.in, layer.out, x, dz, gw, k0, j0);
+  for (int r0 = 0; r0 < rows; r0 += GRADIENT_ROW_BLOCK) {
+    int r1 = r0 + GRADIENT_ROW_BLOCK < rows ? r0 + GRADIENT_ROW_BLOCK : rows;
+    int first = r0 == 0;
+    for (int j0 = 0; j0 < layer.out; j0 += 16) {
+      int left = layer.out - j0;
+      if (left >= 16) {
+        weight_gradient_columns(2, 1, first, r0, r1, layer.in, layer.out, x, dz, gw, j0);
+      } else if (left > 8) {
+        weight_gradient_columns(2, 0, first, r0, r1, layer.in, layer.out, x, dz, gw, j0);
+      } else if (left == 8) {
+        weight_gradient_columns(1, 1, first, r0, r1, layer.in, layer.out, x, dz, gw, j0);
       } else {
-        weight_gradient_tile(6, 1, rows, layer.in, layer.out, x, dz, gw, k0, j0);
-      }
-    }
-    for (; k0 < layer.in; k0++) {
-      if (two) {
-        weight_gradient_tile(1, 2, rows, layer.in, layer.out, x, dz, gw, k0, j0);
-      } else {
-        weight_gradient_tile(1, 1, rows, layer.in, layer.out, x, dz, gw, k0, j0);
+        weight_gradient_columns(1, 0, first, r0, r1, layer.in, layer.out, x, dz, gw, j0);
       }
     }
   }
-  for (int j0 = 0; j0 < layer.out; j0 += 8) {
-    int lanes = layer.out - j0;
-    __m256i mask = lane_mask(lanes > 8 ? 8 : lanes);
-    __m256 acc = _mm256_setzero_ps();
-    for (int r = 0; r < rows; r++) acc = _mm256_add_ps(acc, _mm256_maskload_ps(dz + (size_t)r * layer.out + j0, mask));
-    _mm256_maskstore_ps(gb + j0, mask, acc);
+  /* The bias gradient: eight columns' sums at a time, each over the rows in order, side by side. */
+  for (int j0 = 0; j0 < layer.out; j0 += 64) {
+    __m256 acc[8];
+    __m256i mask[8];
+    int vectors = 0;
+    for (int j = j0; j < layer.out && j < j0 + 64; j += 8, vectors++) {
+      int lanes = layer.out - j;
+      mask[vectors] = lane_mask(lanes > 8 ? 8 : lanes);
+      acc[vectors] = _mm256_setzero_ps();
+    }
+    for (int r = 0; r < rows; r++) {
+      const float *row = dz + (size_t)r * layer.out + j0;
+      for (int v = 0; v < vectors; v++) acc[v] = _mm256_add_ps(acc[v], _mm256_maskload_ps(row + 8 * v, mask[v]));
+    }
+    for (int v = 0; v < vectors; v++) _mm256_maskstore_ps(gb + j0 + 8 * v, mask[v], acc[v]);
   }
 }
 
