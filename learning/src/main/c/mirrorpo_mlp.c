@@ -9,8 +9,9 @@
  *   input gradient   g[r][k] = 0;     for j ascending: g = fma(dz[r][j], W[k][j], g);  dz' = g · fma(-h, h, 1)
  *   weight gradient  G[k][j] = 0;     for r ascending: G = fma(x[r][k], dz[r][j], G)
  *   bias gradient    B[j] = 0;        for r ascending: B = B + dz[r][j]
- * and tanh is one rational function (below). The AVX2 + FMA path runs where the CPU has both; the scalar path,
- * with the C library's correctly rounded fmaf, everywhere else. Compiled with -ffp-contract=off so that the
+ * and tanh is one rational function (below). The AVX-512 code runs where the CPU has it, the AVX2 + FMA code
+ * where it has both of those (both from mirrorpo_mlp_vector.h), and the scalar code, with the C library's correctly
+ * rounded fmaf, everywhere else. Compiled with -ffp-contract=off so that the
  * compiler fuses nothing on its own.
  */
 #include <jni.h>
@@ -97,198 +98,103 @@ static void parameter_gradient_scalar(layer_t layer, int rows, const float *x, c
   }
 }
 
-/* ---------------------------------------------------------------------------------------------- AVX2 + FMA */
+/* ---------------------------------------------------------------------------------------------- vectors */
 
-#define AVX2 __attribute__((target("avx2,fma")))
 #define INLINE static inline __attribute__((always_inline))
-
-/* Lanes 0..n-1 set, for the last, partial vector of a row (n in 1..8). */
-AVX2 INLINE __m256i lane_mask(int n) {
-  static const int32_t ramp[8] = {0, 1, 2, 3, 4, 5, 6, 7};
-  return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_loadu_si256((const __m256i *)ramp));
-}
-
-AVX2 INLINE __m256 tanh_vector(__m256 x) {
-  __m256 clamped = _mm256_min_ps(_mm256_set1_ps(TANH_CLAMP), x);
-  clamped = _mm256_max_ps(_mm256_set1_ps(-TANH_CLAMP), clamped);
-  __m256 x2 = _mm256_mul_ps(clamped, clamped);
-  __m256 p = _mm256_set1_ps(TANH_P[0]);
-  for (int i = 1; i < 7; i++) p = _mm256_fmadd_ps(p, x2, _mm256_set1_ps(TANH_P[i]));
-  p = _mm256_mul_ps(p, clamped);
-  __m256 q = _mm256_set1_ps(TANH_Q[0]);
-  for (int i = 1; i < 4; i++) q = _mm256_fmadd_ps(q, x2, _mm256_set1_ps(TANH_Q[i]));
-  __m256 ratio = _mm256_div_ps(p, q);
-  __m256 magnitude = _mm256_andnot_ps(_mm256_set1_ps(-0.0f), x);
-  __m256 linear = _mm256_cmp_ps(magnitude, _mm256_set1_ps(TANH_LINEAR_BELOW), _CMP_LT_OQ);
-  return _mm256_blendv_ps(ratio, x, linear);
-}
+#define CONCAT(name, suffix) name##_##suffix
+#define SUFFIXED(name, suffix) CONCAT(name, suffix)
+#define NAMED(name) SUFFIXED(name, VECTOR_SET)
 
 enum epilogue { LINEAR, TANH, TANH_DERIVATIVE };
-
-/* A vector of a row: whole (FULL, a compile-time constant where it is inlined) or its first lanes by mask. */
-AVX2 INLINE __m256 load_lanes(const int full, const float *p, __m256i mask) {
-  return full ? _mm256_loadu_ps(p) : _mm256_maskload_ps(p, mask);
-}
-
-AVX2 INLINE void store_lanes(const int full, float *p, __m256i mask, __m256 v) {
-  if (full) {
-    _mm256_storeu_ps(p, v);
-  } else {
-    _mm256_maskstore_ps(p, mask, v);
-  }
-}
-
-/* The masks of the V vectors of a tile that starts at column j0 of rows of the given width. */
-AVX2 INLINE void tile_masks(const int V, int width, int j0, __m256i *mask) {
-  for (int v = 0; v < V; v++) {
-    int lanes = width - j0 - 8 * v;
-    mask[v] = lane_mask(lanes > 8 ? 8 : lanes);
-  }
-}
-
-/*
- * y[r0..r0+R)[j0..j0+8·V): acc = init, then for k: acc = fma(a[r][k], m[k][j], acc); then the epilogue. a is
- * [rows][depth], m is [depth][width] (W for the forward pass, Wᵀ for the input gradient). FULL: every vector of
- * the tile is whole (otherwise the last ones load and store through their lane masks).
- */
-AVX2 INLINE void dense_tile(const int R, const int V, const int FULL, int depth, int width, const float *a,
-                            const float *m, const float *init, enum epilogue epilogue, const float *h, float *y,
-                            int r0, int j0) {
-  __m256 acc[6][2];
-  __m256i mask[2];
-  tile_masks(V, width, j0, mask);
-  for (int v = 0; v < V; v++) {
-    __m256 start = init ? load_lanes(FULL, init + j0 + 8 * v, mask[v]) : _mm256_setzero_ps();
-    for (int i = 0; i < R; i++) acc[i][v] = start;
-  }
-  for (int k = 0; k < depth; k++) {
-    __m256 mv[2];
-    for (int v = 0; v < V; v++) mv[v] = load_lanes(FULL, m + (size_t)k * width + j0 + 8 * v, mask[v]);
-    for (int i = 0; i < R; i++) {
-      __m256 ai = _mm256_broadcast_ss(a + (size_t)(r0 + i) * depth + k);
-      for (int v = 0; v < V; v++) acc[i][v] = _mm256_fmadd_ps(ai, mv[v], acc[i][v]);
-    }
-  }
-  for (int i = 0; i < R; i++) {
-    for (int v = 0; v < V; v++) {
-      size_t at = (size_t)(r0 + i) * width + j0 + 8 * v;
-      __m256 out = acc[i][v];
-      if (epilogue == TANH) {
-        out = tanh_vector(out);
-      } else if (epilogue == TANH_DERIVATIVE) {
-        __m256 hv = load_lanes(FULL, h + at, mask[v]);
-        out = _mm256_mul_ps(out, _mm256_fnmadd_ps(hv, hv, _mm256_set1_ps(1.0f)));
-      }
-      store_lanes(FULL, y + at, mask[v], out);
-    }
-  }
-}
-
-/* Rows r0..r0+R) of y, every column: R rows of a stay in L1 while the tiles sweep the columns (m stays there too). */
-AVX2 INLINE void dense_rows(const int R, int depth, int width, const float *a, const float *m, const float *init,
-                            enum epilogue epilogue, const float *h, float *y, int r0) {
-  for (int j0 = 0; j0 < width; j0 += 16) {
-    int left = width - j0;
-    if (left >= 16) {
-      dense_tile(R, 2, 1, depth, width, a, m, init, epilogue, h, y, r0, j0);
-    } else if (left > 8) {
-      dense_tile(R, 2, 0, depth, width, a, m, init, epilogue, h, y, r0, j0);
-    } else if (left == 8) {
-      dense_tile(R, 1, 1, depth, width, a, m, init, epilogue, h, y, r0, j0);
-    } else {
-      dense_tile(R, 1, 0, depth, width, a, m, init, epilogue, h, y, r0, j0);
-    }
-  }
-}
-
-/* y = epilogue(init + a·m) over all rows and columns, in tiles of 6 rows × 16 columns. */
-AVX2 static void dense_avx2(int rows, int depth, int width, const float *a, const float *m, const float *init,
-                            enum epilogue epilogue, const float *h, float *y) {
-  int r0 = 0;
-  for (; r0 + 6 <= rows; r0 += 6) dense_rows(6, depth, width, a, m, init, epilogue, h, y, r0);
-  for (; r0 < rows; r0++) dense_rows(1, depth, width, a, m, init, epilogue, h, y, r0);
-}
-
-/*
- * Rows r0..r1) of G[k0..k0+K)[j0..j0+8·V) = Σ_r x[r][k]·dz[r][j], in order in each lane, continuing the sums that
- * G holds (FIRST: starting them at 0). A float32 sum stored in G and loaded back is the same float32, so the
- * blocks of rows change no bit.
- */
-AVX2 INLINE void weight_gradient_tile(const int K, const int V, const int FULL, int first, int r0, int r1, int in,
-                                      int out, const float *x, const float *dz, float *gw, int k0, int j0) {
-  __m256 acc[6][2];
-  __m256i mask[2];
-  tile_masks(V, out, j0, mask);
-  for (int i = 0; i < K; i++) {
-    for (int v = 0; v < V; v++) {
-      acc[i][v] = first ? _mm256_setzero_ps() : load_lanes(FULL, gw + (size_t)(k0 + i) * out + j0 + 8 * v, mask[v]);
-    }
-  }
-  for (int r = r0; r < r1; r++) {
-    __m256 dv[2];
-    for (int v = 0; v < V; v++) dv[v] = load_lanes(FULL, dz + (size_t)r * out + j0 + 8 * v, mask[v]);
-    for (int i = 0; i < K; i++) {
-      __m256 xi = _mm256_broadcast_ss(x + (size_t)r * in + k0 + i);
-      for (int v = 0; v < V; v++) acc[i][v] = _mm256_fmadd_ps(xi, dv[v], acc[i][v]);
-    }
-  }
-  for (int i = 0; i < K; i++) {
-    for (int v = 0; v < V; v++) store_lanes(FULL, gw + (size_t)(k0 + i) * out + j0 + 8 * v, mask[v], acc[i][v]);
-  }
-}
-
-/* Every k of G for the columns j0..j0+8·V), rows r0..r1). */
-AVX2 INLINE void weight_gradient_columns(const int V, const int FULL, int first, int r0, int r1, int in, int out,
-                                         const float *x, const float *dz, float *gw, int j0) {
-  int k0 = 0;
-  for (; k0 + 6 <= in; k0 += 6) weight_gradient_tile(6, V, FULL, first, r0, r1, in, out, x, dz, gw, k0, j0);
-  for (; k0 < in; k0++) weight_gradient_tile(1, V, FULL, first, r0, r1, in, out, x, dz, gw, k0, j0);
-}
 
 /* Rows per block of the weight gradient: a block of x and dz stays in L1 while the tiles sweep G. */
 #define GRADIENT_ROW_BLOCK 48
 
-AVX2 static void parameter_gradient_avx2(layer_t layer, int rows, const float *x, const float *dz, float *gw,
-                                         float *gb) {
-  for (int r0 = 0; r0 < rows; r0 += GRADIENT_ROW_BLOCK) {
-    int r1 = r0 + GRADIENT_ROW_BLOCK < rows ? r0 + GRADIENT_ROW_BLOCK : rows;
-    int first = r0 == 0;
-    for (int j0 = 0; j0 < layer.out; j0 += 16) {
-      int left = layer.out - j0;
-      if (left >= 16) {
-        weight_gradient_columns(2, 1, first, r0, r1, layer.in, layer.out, x, dz, gw, j0);
-      } else if (left > 8) {
-        weight_gradient_columns(2, 0, first, r0, r1, layer.in, layer.out, x, dz, gw, j0);
-      } else if (left == 8) {
-        weight_gradient_columns(1, 1, first, r0, r1, layer.in, layer.out, x, dz, gw, j0);
-      } else {
-        weight_gradient_columns(1, 0, first, r0, r1, layer.in, layer.out, x, dz, gw, j0);
-      }
-    }
-  }
-  /* The bias gradient: eight columns' sums at a time, each over the rows in order, side by side. */
-  for (int j0 = 0; j0 < layer.out; j0 += 64) {
-    __m256 acc[8];
-    __m256i mask[8];
-    int vectors = 0;
-    for (int j = j0; j < layer.out && j < j0 + 64; j += 8, vectors++) {
-      int lanes = layer.out - j;
-      mask[vectors] = lane_mask(lanes > 8 ? 8 : lanes);
-      acc[vectors] = _mm256_setzero_ps();
-    }
-    for (int r = 0; r < rows; r++) {
-      const float *row = dz + (size_t)r * layer.out + j0;
-      for (int v = 0; v < vectors; v++) acc[v] = _mm256_add_ps(acc[v], _mm256_maskload_ps(row + 8 * v, mask[v]));
-    }
-    for (int v = 0; v < vectors; v++) _mm256_maskstore_ps(gb + j0 + 8 * v, mask[v], acc[v]);
-  }
-}
+/* AVX2 + FMA: eight lanes; a partial vector goes through an integer lane mask. */
+#define VECTOR_SET avx2
+#define TARGET __attribute__((target("avx2,fma")))
+#define VEC __m256
+#define MASK __m256i
+#define LANES 8
+#define V_LANE_MASK(n) \
+  _mm256_cmpgt_epi32(_mm256_set1_epi32(n), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7))
+#define V_SET1 _mm256_set1_ps
+#define V_ZERO _mm256_setzero_ps
+#define V_LOADU _mm256_loadu_ps
+#define V_STOREU _mm256_storeu_ps
+#define V_MASKLOAD(p, m) _mm256_maskload_ps(p, m)
+#define V_MASKSTORE(p, m, v) _mm256_maskstore_ps(p, m, v)
+#define V_BROADCAST _mm256_broadcast_ss
+#define V_ADD _mm256_add_ps
+#define V_MUL _mm256_mul_ps
+#define V_DIV _mm256_div_ps
+#define V_FMADD _mm256_fmadd_ps
+#define V_FNMADD _mm256_fnmadd_ps
+/* (a < b) ? a : b, b when either is NaN, as the scalar code's comparison. */
+#define V_MIN _mm256_min_ps
+#define V_MAX _mm256_max_ps
+#define V_ABS(x) _mm256_andnot_ps(_mm256_set1_ps(-0.0f), x)
+/* Lanes where a < b (ordered) take if_below, the others otherwise. */
+#define V_SELECT_BELOW(a, b, if_below, otherwise) \
+  _mm256_blendv_ps(otherwise, if_below, _mm256_cmp_ps(a, b, _CMP_LT_OQ))
+#include "mirrorpo_mlp_vector.h"
+#undef VECTOR_SET
+#undef TARGET
+#undef VEC
+#undef MASK
+#undef LANES
+#undef V_LANE_MASK
+#undef V_SET1
+#undef V_ZERO
+#undef V_LOADU
+#undef V_STOREU
+#undef V_MASKLOAD
+#undef V_MASKSTORE
+#undef V_BROADCAST
+#undef V_ADD
+#undef V_MUL
+#undef V_DIV
+#undef V_FMADD
+#undef V_FNMADD
+#undef V_MIN
+#undef V_MAX
+#undef V_ABS
+#undef V_SELECT_BELOW
+
+/* AVX-512: sixteen lanes; a partial vector goes through a bit mask. */
+#define VECTOR_SET avx512
+#define TARGET __attribute__((target("avx512f")))
+#define VEC __m512
+#define MASK __mmask16
+#define LANES 16
+#define V_LANE_MASK(n) ((__mmask16)((1u << (n)) - 1u))
+#define V_SET1 _mm512_set1_ps
+#define V_ZERO _mm512_setzero_ps
+#define V_LOADU _mm512_loadu_ps
+#define V_STOREU _mm512_storeu_ps
+#define V_MASKLOAD(p, m) _mm512_maskz_loadu_ps(m, p)
+#define V_MASKSTORE(p, m, v) _mm512_mask_storeu_ps(p, m, v)
+#define V_BROADCAST(p) _mm512_set1_ps(*(p))
+#define V_ADD _mm512_add_ps
+#define V_MUL _mm512_mul_ps
+#define V_DIV _mm512_div_ps
+#define V_FMADD _mm512_fmadd_ps
+#define V_FNMADD _mm512_fnmadd_ps
+#define V_MIN _mm512_min_ps
+#define V_MAX _mm512_max_ps
+#define V_ABS _mm512_abs_ps
+#define V_SELECT_BELOW(a, b, if_below, otherwise) \
+  _mm512_mask_blend_ps(_mm512_cmp_ps_mask(a, b, _CMP_LT_OQ), otherwise, if_below)
+#include "mirrorpo_mlp_vector.h"
 
 /* ---------------------------------------------------------------------------------------------- passes */
 
-static int cpu_has_avx2_fma(void) {
+/* The widest vectors this CPU runs: 16 lanes (AVX-512), 8 (AVX2 and FMA), or 1 (the scalar code). */
+static int widest_lanes(void) {
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+  if (__builtin_cpu_supports("avx512f")) return 16;
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return 8;
+  return 1;
 }
 
 /* Wᵀ [out][in], so that the input gradient is the same product as the forward pass. */
@@ -337,17 +243,17 @@ static void close_network(JNIEnv *env, jfloatArray parameters, jfloatArray input
   (*env)->ReleasePrimitiveArrayCritical(env, parameters, network->parameters, JNI_ABORT);
 }
 
-JNIEXPORT jboolean JNICALL Java_dev_mirrorpo_learning_nn_MlpKernel_vectorized(JNIEnv *env, jclass cls) {
+JNIEXPORT jint JNICALL Java_dev_mirrorpo_learning_nn_MlpKernel_cpuLanes(JNIEnv *env, jclass cls) {
   (void)env;
   (void)cls;
-  return cpu_has_avx2_fma() ? JNI_TRUE : JNI_FALSE;
+  return widest_lanes();
 }
 
 JNIEXPORT void JNICALL Java_dev_mirrorpo_learning_nn_MlpKernel_forwardPass(JNIEnv *env, jclass cls, jintArray sizes,
                                                                        jfloatArray parameters_array,
                                                                        jfloatArray input_array, jint rows,
                                                                        jfloatArray hidden_array,
-                                                                       jfloatArray output_array, jboolean vector) {
+                                                                       jfloatArray output_array, jint lanes) {
   (void)cls;
   network_t network;
   open_network(env, sizes, parameters_array, input_array, hidden_array, &network);
@@ -359,8 +265,11 @@ JNIEXPORT void JNICALL Java_dev_mirrorpo_learning_nn_MlpKernel_forwardPass(JNIEn
   for (int l = 0; l < count; l++) {
     int is_hidden = l + 1 < count;
     float *y = is_hidden ? next : output;
-    if (vector) {
-      dense_avx2(rows, layers[l].in, layers[l].out, x, layers[l].w, layers[l].b, is_hidden ? TANH : LINEAR, NULL, y);
+    enum epilogue epilogue = is_hidden ? TANH : LINEAR;
+    if (lanes == 16) {
+      dense_avx512(rows, layers[l].in, layers[l].out, x, layers[l].w, layers[l].b, epilogue, NULL, y);
+    } else if (lanes == 8) {
+      dense_avx2(rows, layers[l].in, layers[l].out, x, layers[l].w, layers[l].b, epilogue, NULL, y);
     } else {
       forward_scalar(layers[l], is_hidden, rows, x, y);
     }
@@ -374,7 +283,7 @@ JNIEXPORT void JNICALL Java_dev_mirrorpo_learning_nn_MlpKernel_forwardPass(JNIEn
 JNIEXPORT void JNICALL Java_dev_mirrorpo_learning_nn_MlpKernel_backwardPass(
     JNIEnv *env, jclass cls, jintArray sizes, jfloatArray parameters_array, jfloatArray input_array, jint rows,
     jfloatArray hidden_array, jfloatArray output_gradient_array, jfloatArray gradient_array,
-    jfloatArray scratch_array, jboolean vector) {
+    jfloatArray scratch_array, jint lanes) {
   (void)cls;
   network_t network;
   open_network(env, sizes, parameters_array, input_array, hidden_array, &network);
@@ -403,14 +312,19 @@ JNIEXPORT void JNICALL Java_dev_mirrorpo_learning_nn_MlpKernel_backwardPass(
     const float *x = l == 0 ? input : hidden_of[l - 1];
     float *gw = gradient + (layer.w - parameters);
     float *gb = gradient + (layer.b - parameters);
-    if (vector) {
+    if (lanes == 16) {
+      parameter_gradient_avx512(layer, rows, x, dz, gw, gb);
+    } else if (lanes == 8) {
       parameter_gradient_avx2(layer, rows, x, dz, gw, gb);
     } else {
       parameter_gradient_scalar(layer, rows, x, dz, gw, gb);
     }
     if (l > 0) {
       float *dz_in = dz_buffers[l % 2];
-      if (vector) {
+      if (lanes == 16) {
+        transpose(layer, wt);
+        dense_avx512(rows, layer.out, layer.in, dz, wt, NULL, TANH_DERIVATIVE, x, dz_in);
+      } else if (lanes == 8) {
         transpose(layer, wt);
         dense_avx2(rows, layer.out, layer.in, dz, wt, NULL, TANH_DERIVATIVE, x, dz_in);
       } else {

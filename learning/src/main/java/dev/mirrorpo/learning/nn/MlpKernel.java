@@ -12,9 +12,9 @@ import java.util.Arrays;
  * <p>Why native: under the pinned numerics PyTorch's products run on MKL's reproducible SSE2 branch and its tanh
  * on MKL's slowest vector-math path (docs/benchmarks.md), which made the network most of a training step. This
  * kernel computes every output element as one chain of IEEE operations in a fixed order, so it is reproducible on
- * any CPU by construction: its AVX2 code computes eight such chains side by side and gives the scalar code's bits,
- * and the scalar code runs where the CPU lacks AVX2 or FMA. Its tanh is a rational function within a few ulp of
- * PyTorch's, so it is not PyTorch's bit for bit.
+ * any CPU by construction: its vector code computes 16 (AVX-512) or 8 (AVX2 and FMA) such chains side by side and
+ * gives the scalar code's bits, and the scalar code runs where the CPU has neither. Its tanh is a rational function
+ * within a few ulp of PyTorch's, so it is not PyTorch's bit for bit.
  *
  * <p>One kernel remembers its last forward pass (inputs, hidden activations) for the backward pass that follows;
  * it belongs to one thread and one policy at a time.
@@ -23,7 +23,8 @@ public final class MlpKernel {
   private static final String LIBRARY = "libmirrorpo_mlp.so";
   /** The C side's bound on the number of layers. */
   private static final int MAX_LAYERS = 16;
-  private static final boolean CPU_HAS_AVX2_FMA;
+  /** The widest vectors this CPU runs: 16 lanes, 8, or 1 (the scalar code). */
+  private static final int WIDEST_LANES;
 
   static {
     try {
@@ -32,11 +33,11 @@ public final class MlpKernel {
       throw new IllegalStateException("cannot load the network kernel: " + e.getMessage()
           + "; build the learning module with 'make build'", e);
     }
-    CPU_HAS_AVX2_FMA = vectorized();
+    WIDEST_LANES = cpuLanes();
   }
 
   private final int[] sizes;
-  private final boolean vector;
+  private final int lanes;
   private final int parameterCount;
   private final int hiddenWidths;
   private final int widestHidden;
@@ -47,13 +48,13 @@ public final class MlpKernel {
   private float[] hidden = new float[0];
   private float[] scratch = new float[0];
 
-  private MlpKernel(int[] sizes, boolean vector) {
+  private MlpKernel(int[] sizes, int lanes) {
     if (sizes.length < 2 || sizes.length > MAX_LAYERS + 1 || Arrays.stream(sizes).anyMatch(size -> size < 1)) {
       throw new IllegalArgumentException("the network kernel takes 1 to " + MAX_LAYERS + " layers of positive sizes, "
           + "got sizes " + Arrays.toString(sizes));
     }
     this.sizes = sizes.clone();
-    this.vector = vector;
+    this.lanes = lanes;
     int count = 0;
     int widths = 0;
     int widest = 0;
@@ -72,19 +73,26 @@ public final class MlpKernel {
     this.largestLayer = largest;
   }
 
-  /** A kernel for the network of layer sizes {@code sizes} (input, hidden..., output), with the CPU's fastest code. */
+  /** A kernel for the network of layer sizes {@code sizes} (input, hidden..., output), with the CPU's widest vectors. */
   public static MlpKernel of(int[] sizes) {
-    return new MlpKernel(sizes, CPU_HAS_AVX2_FMA);
+    return new MlpKernel(sizes, WIDEST_LANES);
   }
 
-  /** The same with the scalar code, which every CPU runs and which gives the same bits. */
-  static MlpKernel scalar(int[] sizes) {
-    return new MlpKernel(sizes, false);
+  /**
+   * The same with vectors of {@code lanes} lanes (16, 8, or 1 for the scalar code, which every CPU runs), all of
+   * which give the same bits; at most {@link #widestLanes()}.
+   */
+  static MlpKernel withLanes(int[] sizes, int lanes) {
+    if (lanes != 1 && lanes != 8 && lanes != 16 || lanes > WIDEST_LANES) {
+      throw new IllegalArgumentException("this CPU runs the network kernel with 1 to " + WIDEST_LANES
+          + " lanes (1, 8 or 16), not " + lanes);
+    }
+    return new MlpKernel(sizes, lanes);
   }
 
-  /** Whether this CPU runs the vector code (AVX2 and FMA). */
-  public static boolean cpuRunsVectorCode() {
-    return CPU_HAS_AVX2_FMA;
+  /** The widest vectors this CPU runs the kernel with: 16 lanes (AVX-512), 8 (AVX2 and FMA), or 1 (scalar). */
+  public static int widestLanes() {
+    return WIDEST_LANES;
   }
 
   /** The number of parameters of the layers, the first entries of a policy's flat vector. */
@@ -110,7 +118,7 @@ public final class MlpKernel {
     this.input = input;
     this.rows = rows;
     float[] output = new float[rows * sizes[sizes.length - 1]];
-    forwardPass(sizes, parameters, input, rows, hidden, output, vector);
+    forwardPass(sizes, parameters, input, rows, hidden, output, lanes);
     return output;
   }
 
@@ -128,14 +136,14 @@ public final class MlpKernel {
           + " output gradients and room for " + parameterCount + " parameter gradients; got "
           + outputGradient.length + " and " + gradient.length);
     }
-    backwardPass(sizes, parameters, input, rows, hidden, outputGradient, gradient, scratch, vector);
+    backwardPass(sizes, parameters, input, rows, hidden, outputGradient, gradient, scratch, lanes);
   }
 
-  private static native boolean vectorized();
+  private static native int cpuLanes();
 
   private static native void forwardPass(int[] sizes, float[] parameters, float[] input, int rows, float[] hidden,
-      float[] output, boolean vector);
+      float[] output, int lanes);
 
   private static native void backwardPass(int[] sizes, float[] parameters, float[] input, int rows, float[] hidden,
-      float[] outputGradient, float[] gradient, float[] scratch, boolean vector);
+      float[] outputGradient, float[] gradient, float[] scratch, int lanes);
 }

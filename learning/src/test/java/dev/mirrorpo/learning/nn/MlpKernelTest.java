@@ -19,7 +19,10 @@ import org.junit.jupiter.api.Test;
 class MlpKernelTest {
   /** Hopper's policy network. */
   private static final int[] HOPPER = {11, 64, 64, 3};
-  /** Widths that are no multiple of 8 (the vector code's partial vectors) and rows that fill no 6-row tile. */
+  /**
+   * Widths that are no multiple of 8 (the vector code's partial vectors; 21 fills one 16-lane vector and part of
+   * another) and, with the rows below, rows that fill no 6-row tile.
+   */
   private static final int[] ODD = {7, 13, 21, 5};
   /**
    * The kernel's tanh and summation order differ from PyTorch's in the last bits: measured below 1e-6 of the
@@ -55,15 +58,17 @@ class MlpKernelTest {
   }
 
   @Test
-  void theVectorCodeGivesTheScalarCodesBits() {
-    assumeTrue(MlpKernel.cpuRunsVectorCode(), "this CPU has no AVX2 and FMA, so it runs the scalar code only");
-    for (int[] sizes : new int[][] {HOPPER, ODD}) {
-      for (int rows : new int[] {1, 5, 13, 1471}) {
-        Network network = random(sizes, rows, rows);
-        float[][] vector = run(MlpKernel.of(sizes), network, rows);
-        float[][] scalar = run(MlpKernel.scalar(sizes), network, rows);
-        assertArrayEquals(scalar[0], vector[0], 0f, "outputs, " + rows + " rows");
-        assertArrayEquals(scalar[1], vector[1], 0f, "gradients, " + rows + " rows");
+  void everyVectorWidthGivesTheScalarCodesBits() {
+    assumeTrue(MlpKernel.widestLanes() > 1, "this CPU has neither AVX-512 nor AVX2 and FMA: it runs the scalar code only");
+    for (int lanes = 8; lanes <= MlpKernel.widestLanes(); lanes *= 2) {
+      for (int[] sizes : new int[][] {HOPPER, ODD}) {
+        for (int rows : new int[] {1, 5, 13, 1471}) {
+          Network network = random(sizes, rows, rows);
+          float[][] vector = run(MlpKernel.withLanes(sizes, lanes), network, rows);
+          float[][] scalar = run(MlpKernel.withLanes(sizes, 1), network, rows);
+          assertArrayEquals(scalar[0], vector[0], 0f, lanes + " lanes: outputs, " + rows + " rows");
+          assertArrayEquals(scalar[1], vector[1], 0f, lanes + " lanes: gradients, " + rows + " rows");
+        }
       }
     }
   }
@@ -73,7 +78,7 @@ class MlpKernelTest {
     for (int[] sizes : new int[][] {HOPPER, ODD}) {
       int rows = 97;
       Network network = random(sizes, rows, 5);
-      for (MlpKernel kernel : new MlpKernel[] {MlpKernel.of(sizes), MlpKernel.scalar(sizes)}) {
+      for (MlpKernel kernel : new MlpKernel[] {MlpKernel.of(sizes), MlpKernel.withLanes(sizes, 1)}) {
         float[][] byKernel = run(kernel, network, rows);
         try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
           ParameterSet parameters = new ParameterSet(manager);
