@@ -42,7 +42,7 @@ final class MujocoNative {
 
   private static void loadShim() {
     try {
-      NativeLibraries.load(MujocoNative.class, LIBRARY);
+      NativeLibraries.load(MujocoNative.class, LIBRARY, path -> System.load(path));
     } catch (IOException e) {
       throw new MujocoException("cannot load the MuJoCo shim: " + e.getMessage() + "; build the envs module with "
           + "'make build'", e);

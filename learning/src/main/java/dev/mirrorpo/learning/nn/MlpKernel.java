@@ -28,7 +28,8 @@ public final class MlpKernel {
 
   static {
     try {
-      NativeLibraries.load(MlpKernel.class, LIBRARY);
+      // A lambda, not System::load: its body is this class's code, so the library binds to this class's loader.
+      NativeLibraries.load(MlpKernel.class, LIBRARY, path -> System.load(path));
     } catch (IOException e) {
       throw new IllegalStateException("cannot load the network kernel: " + e.getMessage()
           + "; build the learning module with 'make build'", e);
