@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.mirrorpo.learning.RelativeToLargest;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -90,8 +91,8 @@ class MlpKernelTest {
             byDjl = output.toFloatArray();
             tape.backward(output, manager.create(network.outputGradient(), output.getShape()));
           }
-          assertClose(byDjl, byKernel[0], "outputs");
-          assertClose(parameters.takeGradients(), byKernel[1], "parameter gradients");
+          RelativeToLargest.assertClose(byDjl, byKernel[0], TOLERANCE, "outputs");
+          RelativeToLargest.assertClose(parameters.takeGradients(), byKernel[1], TOLERANCE, "parameter gradients");
         }
       }
     }
@@ -121,15 +122,4 @@ class MlpKernelTest {
     assertThrows(IllegalArgumentException.class, () -> MlpKernel.of(new int[] {11}));
   }
 
-  private static void assertClose(float[] expected, float[] actual, String what) {
-    assertEquals(expected.length, actual.length, what);
-    double scale = 0;
-    double largestError = 0;
-    for (int i = 0; i < expected.length; i++) {
-      scale = Math.max(scale, Math.abs(expected[i]));
-      largestError = Math.max(largestError, Math.abs(expected[i] - actual[i]));
-    }
-    assertTrue(scale > 0, what + " are not all zero");
-    assertTrue(largestError <= TOLERANCE * scale, what + ": largest difference " + largestError + " of " + scale);
-  }
 }

@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import dev.mirrorpo.learning.HopperPairs;
+import dev.mirrorpo.learning.RelativeToLargest;
 import dev.mirrorpo.learning.mpo.MpoConfig;
 import dev.mirrorpo.learning.mpo.MpoLayout;
 import dev.mirrorpo.learning.mpo.MpoObjective;
@@ -119,7 +120,7 @@ class LikelihoodGradientTest {
       TrainingLoop.Gradients step = loop.gradients(stage, stage.objective(), BATCH, stage.policies().values());
       float[] byHand = step.gradients()[0];
       float[] byAutograd = autogradGradient(objective, normalized, stage.reference());
-      assertClose(byAutograd, byHand, family.getKey());
+      RelativeToLargest.assertClose(byAutograd, byHand, AUTOGRAD_TOLERANCE, family.getKey());
 
       float[] theta = policy.parameters().values();
       int act = HopperPairs.HOPPER.actionSize();
@@ -154,7 +155,8 @@ class LikelihoodGradientTest {
         }
         float[][] byAutograd = population.takeMemberGradients();
         for (int k = 0; k < objective.size(); k++) {
-          assertClose(byAutograd[k], byHand[k], config.describe() + ", member " + k);
+          RelativeToLargest.assertClose(byAutograd[k], byHand[k], AUTOGRAD_TOLERANCE,
+              config.describe() + ", member " + k);
         }
       }
     }
@@ -182,17 +184,6 @@ class LikelihoodGradientTest {
     return policy.parameters().takeGradients();
   }
 
-  private static void assertClose(float[] expected, float[] actual, String what) {
-    double scale = 0;
-    double largestError = 0;
-    for (int i = 0; i < expected.length; i++) {
-      scale = Math.max(scale, Math.abs(expected[i]));
-      largestError = Math.max(largestError, Math.abs(expected[i] - actual[i]));
-    }
-    assertTrue(scale > 0, what + ": a non-trivial gradient");
-    assertTrue(largestError <= AUTOGRAD_TOLERANCE * scale,
-        what + ": largest difference from autograd " + largestError + " of a largest component " + scale);
-  }
 
   /**
    * The loss's change along the gradient restricted to parameters [from, to), against the gradient's dot
