@@ -37,7 +37,7 @@ help:
 	@echo "make check-reproducible   does this machine compute the golden digests? (about a minute)"
 	@echo "make bench        benchmarks, one JSON line per figure"
 	@echo "make setup        install MuJoCo, NumPy and CPU PyTorch (apt) and the MLflow server (.venv); quiet when done"
-	@echo "make build        compile the modules and the native MuJoCo shim"
+	@echo "make build        compile the modules, the native MuJoCo shim and the network kernel"
 	@echo "make mlflow-up / mlflow-down   start / stop the local MLflow server on 127.0.0.1:5000"
 	@echo "make flink-up / flink-down     start / stop a local Flink session cluster [TASKMANAGERS=1 SLOTS=1]"
 	@echo "make run-flink    the main job submitted to the local Flink cluster (started if it is not up)"
