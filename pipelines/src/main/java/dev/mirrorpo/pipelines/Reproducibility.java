@@ -220,7 +220,10 @@ public final class Reproducibility {
         settings.episodes(), outcome.policySha256()));
   }
 
-  /** One generation of the quick search; the digest covers every candidate's result, not its timings. */
+  /**
+   * One generation of the quick search; the digest covers every candidate's result and the baseline's (the search
+   * compares them), not their timings.
+   */
   private static Digest searchGeneration(Path preset, Path dataset, Path runDirectory, Origin origin,
       PrintWriter progress) {
     SearchPipeline.Options options = SearchPipeline.options("--runner=DirectRunner");
@@ -242,6 +245,9 @@ public final class Reproducibility {
           .append(row.getSteps()).append(' ').append(row.getPolicySha256()).append('\n');
       best = Math.max(best, row.getFitness());
     }
+    SearchRun.Baseline baseline = summary.baseline();
+    exact.append("baseline ").append(baseline.algorithm()).append(' ').append(baseline.status()).append(' ')
+        .append(bits(baseline.fitness())).append(' ').append(bits(baseline.standardError())).append('\n');
     return new Digest("quick-search-generation", Sha256.ofText(exact.toString()), String.format(Locale.ROOT,
         "%d candidates, best fitness %.6f, baseline %s %.6f", rows.size(), best, summary.baseline().algorithm(),
         summary.baseline().fitness()));
