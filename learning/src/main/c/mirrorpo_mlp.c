@@ -16,8 +16,6 @@
  */
 #include <jni.h>
 #include <math.h>
-#include <stdint.h>
-#include <string.h>
 #include <immintrin.h>
 
 #include "dev_mirrorpo_learning_nn_MlpKernel.h"

@@ -249,8 +249,8 @@ public final class Reproducibility {
     exact.append("baseline ").append(baseline.algorithm()).append(' ').append(baseline.status()).append(' ')
         .append(bits(baseline.fitness())).append(' ').append(bits(baseline.standardError())).append('\n');
     return new Digest("quick-search-generation", Sha256.ofText(exact.toString()), String.format(Locale.ROOT,
-        "%d candidates, best fitness %.6f, baseline %s %.6f", rows.size(), best, summary.baseline().algorithm(),
-        summary.baseline().fitness()));
+        "%d candidates, best fitness %.6f, baseline %s %.6f", rows.size(), best, baseline.algorithm(),
+        baseline.fitness()));
   }
 
   /** A double's exact bits, so that digests see the last bit. */

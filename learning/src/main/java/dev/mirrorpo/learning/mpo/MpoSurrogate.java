@@ -75,5 +75,4 @@ final class MpoSurrogate {
         .add(Tangent.term(dAw, batch.chosenMean()))
         .add(Tangent.term(dAl, batch.rejectedMean()));
   }
-
 }

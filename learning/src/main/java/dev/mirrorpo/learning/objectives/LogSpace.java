@@ -1,6 +1,5 @@
 package dev.mirrorpo.learning.objectives;
 
-
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 

@@ -284,8 +284,12 @@ final class TrainingLoop {
    */
   PairBatch pairBatch(GaussianPolicy policy, PairedTrajectories normalizedData, int[] pairs) {
     Policies policies = Policies.of(policy);
+    return pairBatch(policies, policies.values(), normalizedData, pairs);
+  }
+
+  private PairBatch pairBatch(Policies policies, float[][] theta, PairedTrajectories normalizedData, int[] pairs) {
     PackedPairs packed = PackedPairs.of(normalizedData, pairs);
-    return packed.batch(policies.manager(), evaluate(policies, policies.values(), packed).logLikelihoods(), null);
+    return packed.batch(policies.manager(), evaluate(policies, theta, packed).logLikelihoods(), null);
   }
 
   /** Every member's likelihoods of the packed trajectories, from its kernel's forward pass. */
@@ -306,6 +310,8 @@ final class TrainingLoop {
 
   /** π_ref's likelihoods of every pair, computed once when SFT ends: π_ref never changes after. */
   ReferenceLikelihoods references(GaussianPolicy policy, PairedTrajectories normalizedData) {
+    Policies policies = Policies.of(policy);
+    float[][] theta = policies.values();
     int pairs = normalizedData.pairs();
     float[][] values = new float[4][pairs];
     for (int first = 0; first < pairs; first += config.minibatchPairs()) {
@@ -314,7 +320,7 @@ final class TrainingLoop {
         batch[k] = first + k;
       }
       try (NDScope scope = new NDScope()) {
-        PairBatch b = pairBatch(policy, normalizedData, batch);
+        PairBatch b = pairBatch(policies, theta, normalizedData, batch);
         float[][] parts = {b.chosenSum().toFloatArray(), b.rejectedSum().toFloatArray(),
             b.chosenMean().toFloatArray(), b.rejectedMean().toFloatArray()};
         for (int v = 0; v < 4; v++) {
